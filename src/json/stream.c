@@ -301,8 +301,7 @@ static enum ss_err expect_fail(struct ss_json_reader *r, int c, const char *what
  */
 static int probe_object(struct ss_json_reader *r, struct ss_diag *diag)
 {
-    size_t obj = r->pos;
-    r->keep = obj;
+    r->keep = r->pos; /* pinned at the '{' while probing; compaction moves it with the data */
     r->probing = true;
     r->pos++;
     int c = peek(r, diag), ret = 0;
@@ -335,7 +334,7 @@ static int probe_object(struct ss_json_reader *r, struct ss_diag *diag)
     if (c == -2)
         return -1;
     if (!ret)
-        r->pos = obj;
+        r->pos = r->keep;
     return ret;
 }
 
