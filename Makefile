@@ -50,7 +50,7 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 RUNNER_SRC := $(sort $(wildcard tests/runner/*.c))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/catalog_data.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
@@ -74,6 +74,20 @@ $(BUILD)/obj/src/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) -Iinclude -DSS_VERSION='"$(VERSION)"' $(CFLAGS_ALL) -c $< -o $@
+
+# The built-in catalog is compiled into the library (tools/embed.c).
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/catalog_data.c: catalog/controls.json catalog/recommendations.json $(BUILD)/embed
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/embed $@ ss_builtin_controls_json=catalog/controls.json \
+	    ss_builtin_recommendations_json=catalog/recommendations.json
+
+$(BUILD)/obj/gen/catalog_data.o: $(BUILD)/gen/catalog_data.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(OPT) $(SANFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
