@@ -56,6 +56,18 @@ THREAT_ORDER = list(THREAT.values())
 CAT_ORDER = list(CAT.values())
 
 
+PREVIEW = {
+    "Azure Arc-enabled Kubernetes clusters should have the Defender extension installed",
+    "Guest Attestation extension should be installed on supported Linux virtual machine scale sets",
+    "Guest Attestation extension should be installed on supported Linux virtual machines",
+    "Guest Attestation extension should be installed on supported Windows virtual machine scale sets",
+    "Guest Attestation extension should be installed on supported Windows virtual machines",
+    "Linux virtual machines should use only signed and trusted boot components",
+    "Secure Boot should be enabled on supported Windows virtual machines",
+    "vTPM should be enabled on supported virtual machines",
+}
+
+
 def shared_dir():
     d = os.environ.get("SECURESCORE_SHARED") or os.path.join(os.path.dirname(ROOT), "shared")
     return d if os.path.isfile(os.path.join(d, "data", "catalog", "controls.json")) else None
@@ -174,7 +186,9 @@ def build(accept_renamed):
             "implementationEffort": LEVEL[r["ie"]],
             "threats": sorted({THREAT[t] for t in r["thr"].split(",") if t},
                               key=THREAT_ORDER.index),
-            "preview": False,  # the seed marks no recommendation as preview
+            # The seed marks preview only in an image; these are the recommendations whose
+            # policy definition in Defender's initiative is "[Preview]".
+            "preview": name in PREVIEW,
             "assessmentType": "BuiltIn",
             "resourceTypes": r["types"],
         }

@@ -496,6 +496,15 @@ static struct ss_json items_of(struct ss_json root, const char *list, bool *sing
 static enum ss_err parse_item(enum kind kind, struct ss_json item, const struct ss_jpath *p,
                               void *out, struct ss_diag *diag)
 {
+    /* A secureScoreControls item with $expand=definition carries its definition. */
+    struct ss_json def = ss_jget(ss_jget(item, "properties"), "definition");
+    struct ss_jpath dp = *p;
+    if (kind == K_DEFINITIONS && ss_json_kind(def) == SS_JSON_OBJECT) {
+        ss_jpath_key(&dp, "properties");
+        ss_jpath_key(&dp, "definition");
+        item = def;
+        p = &dp;
+    }
     if (ss_json_kind(item) != SS_JSON_OBJECT)
         return ss_jfail(diag, SS_EINPUT, p, NULL, "expected an object");
     bool azure = kind == K_DEFINITIONS || kind == K_METADATA;
@@ -538,6 +547,10 @@ static enum ss_err parse_item(enum kind kind, struct ss_json item, const struct 
 static enum ss_err load_doc(struct ss_catalog *cat, enum kind kind, struct ss_json root,
                             struct ss_diag *diag)
 {
+    /* An Azure REST API example file: {"parameters": ..., "responses": {"200": {"body": ...}}}. */
+    struct ss_json body = ss_jget(ss_jget(ss_jget(root, "responses"), "200"), "body");
+    if (ss_json_exists(body))
+        root = body;
     bool rec = kind == K_METADATA || kind == K_BUILTIN_RECS, single;
     struct ss_json items = items_of(root, rec ? "recommendations" : "controls", &single);
     size_t n = single ? 1 : ss_json_len(items), i = 0;

@@ -10,6 +10,8 @@
 #endif
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "securescore/errors.h"
@@ -39,5 +41,13 @@ bool cli_is_help(const char *arg);
 
 int cmd_validate(int argc, char **argv);
 extern const char cmd_validate_usage[];
+int cmd_scan(int argc, char **argv);
+extern const char cmd_scan_usage[];
+
+struct ss_catalog;
+struct ss_score;
+/* scan --explain: prints why a control is below its maximum. Returns an exit code. */
+int cli_explain(const struct ss_catalog *cat, const struct ss_score *s, const uint32_t *subs,
+                size_t nsubs, const char *control);
 
 #endif

@@ -19,6 +19,8 @@ static const char help_usage[] = "usage: securescore help [COMMAND]\n";
 static const char version_usage[] = "usage: securescore version\n";
 
 static const struct cli_cmd commands[] = {
+    {"scan", cmd_scan, "compute the secure score of inventories and assessment exports",
+     cmd_scan_usage},
     {"validate", cmd_validate, "check JSON and inventory files, report the first fault",
      cmd_validate_usage},
     {"version", cmd_version, "print the version", version_usage},

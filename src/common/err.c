@@ -123,8 +123,10 @@ const char *ss_diag_format(const struct ss_diag *d, char *buf, size_t size)
     buf[0] = '\0';
     if (d->file[0])
         put(buf, size, &pos, "%s:", d->file);
-    if (d->line)
+    if (d->line && d->column)
         put(buf, size, &pos, "%u:%u:", d->line, d->column);
+    else if (d->line)
+        put(buf, size, &pos, "%u:", d->line);
     if (d->pointer[0])
         put(buf, size, &pos, "%s%s:", pos ? " " : "", d->pointer);
     put(buf, size, &pos, "%s%s", pos ? " " : "", d->msg[0] ? d->msg : ss_strerror(d->code));

@@ -21,6 +21,7 @@
 #include "common/setup.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "common/limits.h"
@@ -47,6 +48,8 @@ struct ss_json_reader {
     bool started;         /* the BOM check is done */
     bool probing;         /* keep is pinned at a wrapper object's '{' */
     enum ss_err err;      /* the error that failed the reader */
+    const char *wrapper;  /* the unwrap name whose array is being read */
+    uint64_t index;       /* index of the last value in its array */
     enum ss_json_reader_shape shape;
     uint64_t max_elem;
     struct ss_json_opts opts;
@@ -101,6 +104,16 @@ void ss_json_reader_free(struct ss_json_reader *r)
 uint64_t ss_json_reader_line(const struct ss_json_reader *r)
 {
     return r->value_line;
+}
+
+void ss_json_reader_pointer(const struct ss_json_reader *r, char *buf, size_t size)
+{
+    if (r->index == UINT64_MAX)
+        snprintf(buf, size, "%s", "");
+    else if (r->wrapper)
+        snprintf(buf, size, "/%s/%llu", r->wrapper, (unsigned long long)r->index);
+    else
+        snprintf(buf, size, "/%llu", (unsigned long long)r->index);
 }
 
 enum ss_json_reader_shape ss_json_reader_shape(const struct ss_json_reader *r)
@@ -270,12 +283,12 @@ static enum ss_err take_value(struct ss_json_reader *r, struct ss_json *out,
     return SS_OK;
 }
 
-static bool is_unwrap_key(const struct ss_json_reader *r, struct ss_str k)
+static const char *unwrap_key(const struct ss_json_reader *r, struct ss_str k)
 {
     for (const char *const *u = r->unwrap; u && *u; u++)
         if (strlen(*u) == k.len && memcmp(*u, k.ptr, k.len) == 0)
-            return true;
-    return false;
+            return *u;
+    return NULL;
 }
 
 static enum ss_err expect_fail(struct ss_json_reader *r, int c, const char *what,
@@ -309,7 +322,7 @@ static int probe_object(struct ss_json_reader *r, struct ss_diag *diag)
         if (parse_at(r, diag))
             return -1;
         struct ss_str key = ss_json_str(ss_json_root(&r->doc));
-        bool unwrap = is_unwrap_key(r, key);
+        const char *unwrap = unwrap_key(r, key);
         c = peek(r, diag);
         if (c != ':')
             break;
@@ -317,6 +330,7 @@ static int probe_object(struct ss_json_reader *r, struct ss_diag *diag)
         c = peek(r, diag);
         if (unwrap && c == '[') {
             r->pos++;
+            r->wrapper = unwrap;
             ret = 1;
             break;
         }
@@ -377,6 +391,8 @@ static int step_top(struct ss_json_reader *r, struct ss_json *out, enum ss_err *
         r->pos++;
         r->state = ST_ARR_FIRST;
         r->wrapped = false;
+        r->wrapper = NULL;
+        r->index = UINT64_MAX;
         set_shape(r, SS_JSON_SHAPE_ARRAY);
         return 0;
     }
@@ -389,11 +405,14 @@ static int step_top(struct ss_json_reader *r, struct ss_json *out, enum ss_err *
         if (p > 0) {
             r->state = ST_ARR_FIRST;
             r->wrapped = true;
+            r->index = UINT64_MAX;
             set_shape(r, SS_JSON_SHAPE_WRAPPED);
             return 0;
         }
     }
     set_shape(r, SS_JSON_SHAPE_SEQUENCE);
+    r->wrapper = NULL;
+    r->index = UINT64_MAX;
     *e = take_value(r, out, diag);
     return 1;
 }
@@ -426,6 +445,7 @@ static int step_array(struct ss_json_reader *r, struct ss_json *out, enum ss_err
         return 1;
     }
     r->state = ST_ARR_NEXT;
+    r->index++;
     *e = take_value(r, out, diag);
     return 1;
 }

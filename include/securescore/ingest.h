@@ -1,0 +1,76 @@
+/*
+ * securescore - reading inputs into a scoring state.
+ *
+ * One entry point reads a file or a directory and recognises each value it
+ * holds, whatever the file's shape (a single value, an array, JSON Lines,
+ * an ARM list `{"value": [...]}`, a Resource Graph response `{"data":
+ * [...]}`), by what the value is:
+ *  - an assessment: `type` microsoft.security/assessments (a Resource Graph
+ *    `securityresources` row or a REST assessment);
+ *  - a subscription (`microsoft.resources/subscriptions`, with
+ *    `properties.managementGroupAncestorsChain` as Resource Graph's
+ *    `resourcecontainers` gives it) or a management group
+ *    (`microsoft.management/managementgroups`);
+ *  - a secure score row (`microsoft.security/securescores`): its weight is
+ *    kept for that subscription;
+ *  - a hierarchy file: an object with `managementGroups` and/or `subscriptions`;
+ *  - anything else with an `id` and a `type`: a resource of the inventory.
+ * Keys of objects match case-insensitively, so PowerShell's `Id`/`Type`
+ * work. Files are streamed: memory grows with the state, not the file.
+ *
+ * Assessments are matched to recommendations by key, then by the display
+ * name of a built-in recommendation, then by the metadata the row embeds;
+ * otherwise they are kept as custom (CustomerManaged) and do not count.
+ * The same (resource, recommendation) twice in one file is an error; a
+ * later file replaces an earlier one's assessment.
+ *
+ * Errors carry the file, line and column of the value and the JSON pointer
+ * of the offending field. A failing file leaves the values before the
+ * fault in the state: callers that need all-or-nothing (the CLI does)
+ * discard the state on error.
+ */
+#ifndef SECURESCORE_INGEST_H
+#define SECURESCORE_INGEST_H
+
+#include <stdint.h>
+
+#include "securescore/catalog.h"
+#include "securescore/errors.h"
+#include "securescore/score.h"
+
+struct ss_ingest_stats {
+    uint64_t files;
+    uint64_t values;
+    uint64_t resources;       /* inventory resources read */
+    uint64_t assessments;     /* assessments read */
+    uint64_t replaced;        /* assessments that replaced one from an earlier file */
+    uint64_t custom;          /* assessments kept as custom (no counting recommendation) */
+    uint64_t subscriptions;   /* subscription rows read */
+    uint64_t management_groups;
+    uint64_t skipped;         /* values recognised but not used (resource groups, controls) */
+};
+
+struct ss_ingest;
+
+/* Returns a new reader filling `s` (borrowed) and, for unknown keys, `cat` (borrowed). */
+struct ss_ingest *ss_ingest_new(struct ss_score *s, struct ss_catalog *cat);
+void ss_ingest_free(struct ss_ingest *in);
+/* Reads a file ("-" = standard input) or, recursively, a directory's *.json,
+ * *.jsonl and *.ndjson files in name order. */
+enum ss_err ss_ingest_path(struct ss_ingest *in, const char *path, struct ss_diag *diag);
+/* Reads `len` bytes of text named `name`. */
+enum ss_err ss_ingest_text(struct ss_ingest *in, const char *text, size_t len, const char *name,
+                           struct ss_diag *diag);
+/*
+ * Reads an exemptions file:
+ *   {"exemptions": [{"scope": ID, "recommendations": [KEY or display name...],
+ *                    "category": "Waiver"|"Mitigated", "expiresOn": TIME,
+ *                    "displayName": ..., "description": ..., "createdBy": ...}],
+ *    "disabled":   [{"scope": "/"|MG id|subscription id, "recommendations": [...]}]}
+ */
+enum ss_err ss_ingest_exemptions(struct ss_ingest *in, const char *path, struct ss_diag *diag);
+/* Applies everything read (effective statuses after late hierarchy or exemptions). */
+void ss_ingest_finish(struct ss_ingest *in);
+const struct ss_ingest_stats *ss_ingest_stats(const struct ss_ingest *in);
+
+#endif
