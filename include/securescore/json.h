@@ -6,8 +6,8 @@
  * and freed at once by ss_json_doc_free(). Strings without escapes are not
  * copied: they point into the text; escaped strings are decoded once into a
  * side buffer. A node is one word (literals, strings) or two (numbers,
- * arrays, objects); see src/json/node.h. Memory is about 0.65x the input on
- * top of the input itself.
+ * arrays, objects); see src/json/node.h. On a typical inventory the nodes
+ * take about 0.65x the input, on top of the input itself.
  *
  * Values are read through `struct ss_json` handles, passed by value. A
  * handle is valid as long as its document lives. An absent value (a

@@ -334,7 +334,7 @@ static enum ss_err parse_rec(struct ss_json props, struct ss_str key, struct rec
 {
     memset(out, 0, sizeof(*out));
     out->key = key;
-    struct ss_str dec;
+    struct ss_str dec = {NULL, 0};
     enum ss_err e = ss_jstr(props, "displayName", true, &out->name, p, diag);
     if (!e)
         e = ss_jstr(props, "description", false, &out->desc, p, diag);

@@ -34,6 +34,9 @@ struct cli_cmd {
 
 /* Prints "securescore: <cmd>: message" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For a bad option value: prints "securescore: <cmd>: message"; returns EXIT_DATA (65),
+ * as for any other bad input. */
+int cli_value_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a diagnostic as "securescore: file:line:col: message"; returns its exit code. */
 int cli_report(const struct ss_diag *d);
 /* True if argv[i] is -h or --help. */

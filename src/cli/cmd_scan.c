@@ -85,7 +85,7 @@ static int pick(const char *val, const char *const *names, int *out, const char 
             return 0;
         }
     }
-    return cli_usage_error("scan", "%s: unknown value '%s'", opt, val);
+    return cli_value_error("scan", "%s: unknown value '%s'", opt, val);
 }
 
 static int set_by(struct scan *sc, const char *v)
@@ -139,7 +139,7 @@ static int set_exemptions(struct scan *sc, const char *v)
 static int set_as_of(struct scan *sc, const char *v)
 {
     if (!ss_time_parse(v, strlen(v), &sc->now))
-        return cli_usage_error("scan", "--as-of: '%s' is not an ISO 8601 time", v);
+        return cli_value_error("scan", "--as-of: '%s' is not an ISO 8601 time", v);
     return 0;
 }
 
@@ -148,7 +148,7 @@ static int set_fail_under(struct scan *sc, const char *v)
     char *end;
     double d = strtod(v, &end);
     if (end == v || *end || !(d >= 0 && d <= 100))
-        return cli_usage_error("scan", "--fail-under: expected a percentage from 0 to 100, got '%s'",
+        return cli_value_error("scan", "--fail-under: expected a percentage from 0 to 100, got '%s'",
                                v);
     sc->fail_under = d;
     return 0;
@@ -428,22 +428,28 @@ static double pct(double fraction)
 
 static void print_scope_row(const struct scan *sc, const struct scope *s)
 {
-    bool disabled = !strcmp(s->kind, "subscription") &&
-                    !ss_score_sub_enabled(sc->score, s->subs[0]);
-    char label[96];
-    snprintf(label, sizeof(label), "%.60s%s%.30s", s->name, strcmp(s->kind, "subscription") ? "" : " ",
-             strcmp(s->kind, "subscription") ? "" : s->id + 15);
+    bool is_sub = !strcmp(s->kind, "subscription");
+    bool disabled = is_sub && !ss_score_sub_enabled(sc->score, s->subs[0]);
+    char label[128];
+    if (is_sub && strcmp(s->name, s->id + 15) != 0)
+        snprintf(label, sizeof(label), "%.40s (%s)", s->name, s->id + 15);
+    else
+        snprintf(label, sizeof(label), "%.80s", is_sub ? s->id + 15 : s->name);
+    const char *env = is_sub || !strcmp(s->kind, "environment") ? ss_environment_name(s->env) : "-";
     if (disabled) {
-        printf("%-80s  %-11s  %s\n", label, ss_environment_name(s->env),
-               ss_score_sub_state(sc->score, s->subs[0]));
+        printf("%-80s  %-11s  %s (no score)\n", label, env, ss_score_sub_state(sc->score, s->subs[0]));
         return;
     }
-    printf("%-80s  %-11s  %6.2f%%  %7.2f / %-3d  %8llu\n", label,
-           strcmp(s->kind, "environment") && strcmp(s->kind, "subscription")
-               ? "-"
-               : ss_environment_name(s->env),
-           pct(s->total.percentage), s->total.current, s->total.max,
-           (unsigned long long)s->total.weight);
+    printf("%-80s  %-11s  %6.2f%%  %7.2f / %-3d  %8llu\n", label, env, pct(s->total.percentage),
+           s->total.current, s->total.max, (unsigned long long)s->total.weight);
+}
+
+static size_t enabled_count(const struct scan *sc, const struct scope *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nsubs; i++)
+        n += ss_score_sub_enabled(sc->score, s->subs[i]);
+    return n;
 }
 
 static void print_controls(const struct scan *sc, const struct scope *t)
@@ -467,9 +473,9 @@ static void print_table(struct scan *sc, struct scope *rows, size_t nrows, struc
     for (size_t i = 0; i < nrows; i++)
         print_scope_row(sc, &rows[i]);
     char label[128];
-    snprintf(label, sizeof(label), "%.60s (%s, %zu subscription%s)", tenant->name,
-             sc->agg == SS_AGG_POOLED ? "pooled" : "weighted", tenant->nsubs,
-             tenant->nsubs == 1 ? "" : "s");
+    size_t n = enabled_count(sc, tenant);
+    snprintf(label, sizeof(label), "%.60s (%s, %zu enabled subscription%s)", tenant->name,
+             sc->agg == SS_AGG_POOLED ? "pooled" : "weighted", n, n == 1 ? "" : "s");
     snprintf(tenant->name, sizeof(tenant->name), "%s", label);
     print_scope_row(sc, tenant);
     print_controls(sc, tenant);

@@ -115,7 +115,8 @@ static int validate_dir(const char *path, bool quiet, int depth)
         snprintf(names[n++], len, "%s/%s", path, ent->d_name);
     }
     closedir(dir);
-    qsort(names, n, sizeof(*names), cmp_names);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_names);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;

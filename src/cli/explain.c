@@ -145,13 +145,15 @@ int cli_explain(const struct ss_catalog *cat, const struct ss_score *s, const ui
         stats[i].gain = ss_round2(after.current - r->current);
         stats[nstats++] = stats[i];
     }
-    qsort(stats, nstats, sizeof(*stats), cmp_rec);
+    if (nstats)
+        qsort(stats, nstats, sizeof(*stats), cmp_rec);
     printf("\nRecommendations keeping resources unhealthy, by potential increase:\n");
     for (size_t i = 0; i < nstats; i++)
         printf("  %+6.2f  %s  (%u resource%s, %u fixed by this alone)\n", stats[i].gain,
                ss_catalog_rec(cat, stats[i].rec)->display_name, stats[i].resources,
                stats[i].resources == 1 ? "" : "s", stats[i].sole);
-    qsort(bad, nbad, sizeof(*bad), cmp_res);
+    if (nbad)
+        qsort(bad, nbad, sizeof(*bad), cmp_res);
     double per = r->healthy + r->unhealthy ? (double)def->max_score / (r->healthy + r->unhealthy)
                                            : 0;
     printf("\nUnhealthy resources (each worth %.4f points when all its recommendations are fixed):\n",

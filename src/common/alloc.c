@@ -4,6 +4,7 @@
 #include "common/setup.h"
 
 #include <stdio.h>
+#include <sys/mman.h>
 
 void ss_oom(size_t size)
 {
@@ -62,4 +63,19 @@ void *ss_xmemdup(const void *p, size_t len)
     if (len)
         memcpy(q, p, len);
     return q;
+}
+
+void *ss_xmalloc_large(size_t size)
+{
+    /* Ask for transparent huge pages on big buffers: first-touch page faults
+     * dominate filling fresh memory on our VMs (research/bench.md §0). */
+    const size_t huge = (size_t)2 << 20;
+    if (size < huge)
+        return ss_xmalloc(size);
+    void *p = NULL;
+    size_t rounded = (size + huge - 1) & ~(huge - 1);
+    if (posix_memalign(&p, huge, rounded) != 0 || !p)
+        ss_oom(size);
+    madvise(p, rounded, MADV_HUGEPAGE);
+    return p;
 }

@@ -23,6 +23,9 @@ char *ss_xstrdup(const char *s);
 char *ss_xstrndup(const char *p, size_t len);
 /* Returns a new copy of `len` bytes of `p`. */
 void *ss_xmemdup(const void *p, size_t len);
+/* As ss_xmalloc, for big buffers that are filled at once: memory of 2 MiB or
+ * more is aligned and advised for transparent huge pages. Free with free(). */
+void *ss_xmalloc_large(size_t size);
 /* Prints "securescore: out of memory (N bytes)" and aborts. */
 void ss_oom(size_t size) __attribute__((noreturn));
 

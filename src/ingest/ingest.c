@@ -542,7 +542,8 @@ static enum ss_err ingest_dir(struct ss_ingest *in, const char *path, int depth,
         snprintf(names[n++], len, "%s/%s", path, ent->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_names);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_names);
     enum ss_err e = SS_OK;
     for (size_t i = 0; i < n; i++) {
         struct stat st;

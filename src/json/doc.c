@@ -58,7 +58,7 @@ static enum ss_err parse_owned(struct ss_json_doc *doc, size_t len, const struct
         return ss_diag_set(diag, SS_ETOOBIG, "document of %zu bytes exceeds the limit of %llu",
                            len, (unsigned long long)max);
     doc->cap = len / 10 + 64;
-    doc->nodes = ss_xmalloc(doc->cap * sizeof(uint64_t));
+    doc->nodes = ss_xmalloc_large(doc->cap * sizeof(uint64_t));
     size_t start = (size_t)(skip_bom(text, len) - text), end = 0;
     bool more = false;
     enum ss_err e = ss__json_parse_one(doc, text, len, start, false, opts, 0, &end, &more, diag);
@@ -90,6 +90,11 @@ static enum ss_err finish(struct ss_json_doc *doc, enum ss_err e, struct ss_json
     free(doc->stack);
     doc->stack = NULL;
     doc->stack_cap = 0;
+    if (doc->cap > doc->nwords + 64 && doc->cap > 4096) {
+        /* Give back the unused tail of the node array (the estimate was len/10). */
+        doc->nodes = ss_xrealloc(doc->nodes, doc->nwords * sizeof(uint64_t));
+        doc->cap = doc->nwords;
+    }
     *out = doc;
     return SS_OK;
 }
@@ -130,7 +135,7 @@ static enum ss_err read_all(int fd, uint64_t max, char **out, size_t *out_len, s
                                (long long)st.st_size, (unsigned long long)max);
         cap = (size_t)st.st_size + 1;
     }
-    char *buf = ss_xmalloc(cap);
+    char *buf = ss_xmalloc_large(cap);
     for (;;) {
         if (len + 1 >= cap) {
             if (cap > max + 1) {
@@ -478,7 +483,7 @@ static bool parse_index(const char *s, size_t len, size_t *out)
 
 struct ss_json ss_json_pointer(struct ss_json v, const char *ptr, size_t len)
 {
-    char tok[1024];
+    char small[256];
     size_t i = 0;
     if (len && ptr[0] != '/')
         return none;
@@ -486,17 +491,23 @@ struct ss_json ss_json_pointer(struct ss_json v, const char *ptr, size_t len)
         size_t j = i + 1;
         while (j < len && ptr[j] != '/')
             j++;
-        long n = pointer_token(ptr + i + 1, j - i - 1, tok, sizeof(tok));
-        if (n < 0)
+        char *tok = j - i - 1 <= sizeof(small) ? small : ss_xmalloc(j - i - 1);
+        long n = pointer_token(ptr + i + 1, j - i - 1, tok, SS_MAX(sizeof(small), j - i - 1));
+        if (n < 0) {
+            if (tok != small)
+                free(tok);
             return none;
+        }
         if (ss_json_kind(v) == SS_JSON_OBJECT) {
             v = ss_json_get(v, tok, (size_t)n);
         } else if (ss_json_kind(v) == SS_JSON_ARRAY) {
             size_t idx;
             v = parse_index(tok, (size_t)n, &idx) ? ss_json_at(v, idx) : none;
         } else {
-            return none;
+            v = none;
         }
+        if (tok != small)
+            free(tok);
         i = j;
     }
     return v;

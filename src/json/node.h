@@ -45,6 +45,7 @@
 struct ss_json_frame {
     size_t pos;     /* word index of the open container */
     uint32_t count; /* values completed at this level */
+    const char *open; /* its '{' or '[' in the text (for error positions) */
 };
 
 struct ss_json_doc {

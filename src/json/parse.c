@@ -16,6 +16,7 @@
  */
 #include "common/setup.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -196,6 +197,8 @@ static long read_u4(const char *p, const char *end)
 
 static void esc_put(struct ss_json_doc *d, const void *p, size_t n)
 {
+    if (!n)
+        return;
     if (d->esc_len + n > d->esc_cap) {
         size_t cap = d->esc_cap ? d->esc_cap * 2 : 4096;
         while (cap < d->esc_len + n)
@@ -540,6 +543,8 @@ static const char *parse_number(struct parser *ps, const char *p, uint64_t *w0, 
         return p;
     }
     double d = num_value(&ns, neg, start, len);
+    if (isinf(d) && ns.is_int)
+        d = neg ? -DBL_MAX : DBL_MAX; /* a big integer: kept as text, nearest finite value */
     if (isinf(d))
         return fail(ps, start, SS_ERANGE, "number %.*s is out of range for a double",
                     (int)SS_MIN(len, 40), start),
@@ -581,10 +586,40 @@ static inline struct ss_str key_at(const struct ss_json_doc *d, const uint64_t *
     return s;
 }
 
-static enum ss_err dup_key(struct parser *ps, const uint64_t *k)
+/* Source position of the opening quote of member `index` of the object whose
+ * '{' is at `open`: an error path only, so a plain rescan of the text. */
+static const char *member_position(const char *open, const char *end, uint32_t index)
+{
+    int depth = 0;
+    uint32_t member = 0;
+    for (const char *p = open; p < end; p++) {
+        char c = *p;
+        if (c == '"') {
+            if (depth == 1 && (p[-1] == '{' || p[-1] == ',' || p[-1] == ' ' || p[-1] == '\n' ||
+                               p[-1] == '\t' || p[-1] == '\r')) {
+                const char *q = p - 1;
+                while (q > open && (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r'))
+                    q--;
+                if ((*q == '{' || *q == ',') && member++ == index)
+                    return p;
+            }
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\')
+                    p++;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return open;
+}
+
+static enum ss_err dup_key(struct parser *ps, const struct ss_json_frame *f, const uint64_t *k,
+                           uint32_t index)
 {
     struct ss_str s = key_at(ps->doc, k);
-    const char *at = (k[0] & N_FLAG) ? ps->base : s.ptr - 1;
+    const char *at = member_position(f->open, ps->end, index);
     return fail(ps, at, SS_EDUPKEY, "duplicate key \"%.*s\"", (int)SS_MIN(s.len, 80), s.ptr);
 }
 
@@ -595,7 +630,8 @@ static bool same_key(const struct ss_json_doc *d, const uint64_t *a, const uint6
     return memcmp(ss__json_bytes(d, a[0]), ss__json_bytes(d, b[0]), N_LEN(a[0])) == 0;
 }
 
-static enum ss_err check_small(struct parser *ps, size_t pos, uint32_t count)
+static enum ss_err check_small(struct parser *ps, const struct ss_json_frame *f, size_t pos,
+                               uint32_t count)
 {
     const uint64_t *keys[SS_JSON_SMALL_OBJECT];
     const uint64_t *n = ps->doc->nodes;
@@ -604,13 +640,14 @@ static enum ss_err check_small(struct parser *ps, size_t pos, uint32_t count)
         keys[i] = n + at;
         for (uint32_t j = 0; j < i; j++)
             if (same_key(ps->doc, keys[j], keys[i]))
-                return dup_key(ps, keys[i]);
+                return dup_key(ps, f, keys[i], i);
         at += 1 + ss__json_span(n + at + 1);
     }
     return SS_OK;
 }
 
-static enum ss_err build_index(struct parser *ps, size_t pos, uint32_t count)
+static enum ss_err build_index(struct parser *ps, const struct ss_json_frame *f, size_t pos,
+                               uint32_t count)
 {
     struct ss_json_doc *d = ps->doc;
     size_t size = 16;
@@ -637,7 +674,7 @@ static enum ss_err build_index(struct parser *ps, size_t pos, uint32_t count)
         while (tab[h] && !same_key(d, n + pos + tab[h], n + at))
             h = (h + 1) & (size - 1);
         if (tab[h] && !(ps->flags & SS_JSON_DUPKEY_LAST))
-            return dup_key(ps, n + at);
+            return dup_key(ps, f, n + at, i);
         tab[h] = (uint32_t)(at - pos); /* a later duplicate replaces: last wins */
         at += 1 + ss__json_span(n + at + 1);
     }
@@ -658,8 +695,8 @@ static enum ss_err close_container(struct parser *ps, const struct ss_json_frame
     if (kind != SS_JSON_OBJECT || f->count < 2)
         return SS_OK;
     if (f->count <= SS_JSON_SMALL_OBJECT)
-        return (ps->flags & SS_JSON_DUPKEY_LAST) ? SS_OK : check_small(ps, f->pos, f->count);
-    return build_index(ps, f->pos, f->count);
+        return (ps->flags & SS_JSON_DUPKEY_LAST) ? SS_OK : check_small(ps, f, f->pos, f->count);
+    return build_index(ps, f, f->pos, f->count);
 }
 
 /* ---- the main loop ---- */
@@ -675,6 +712,7 @@ static enum ss_err open_container(struct parser *ps, size_t *depth, const char *
     }
     d->stack[*depth].pos = d->nwords;
     d->stack[*depth].count = 0;
+    d->stack[*depth].open = at;
     (*depth)++;
     d->nodes[d->nwords++] = kind; /* count and span are filled in at close */
     d->nodes[d->nwords++] = 0;

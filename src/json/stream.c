@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "common/hashmap.h"
 #include "common/limits.h"
 #include "json/node.h"
 
@@ -55,6 +56,7 @@ struct ss_json_reader {
     struct ss_json_opts opts;
     const char *const *unwrap;
     struct ss_json_doc doc; /* the current value */
+    struct ss_map wrap_keys; /* member names of the wrapper object being read */
 };
 
 static struct ss_json_reader *reader_new(const struct ss_json_opts *opts,
@@ -67,6 +69,7 @@ static struct ss_json_reader *reader_new(const struct ss_json_opts *opts,
     r->opts.max_size = 0;
     r->unwrap = unwrap;
     r->base_line = r->base_col = r->line_no = 1;
+    ss_map_init(&r->wrap_keys, 0);
     return r;
 }
 
@@ -98,6 +101,7 @@ void ss_json_reader_free(struct ss_json_reader *r)
     if (r->owned)
         free(r->buf);
     ss__json_doc_release(&r->doc);
+    ss_map_release(&r->wrap_keys);
     free(r);
 }
 
@@ -264,9 +268,17 @@ static enum ss_err parse_at(struct ss_json_reader *r, struct ss_diag *diag)
                 *diag = tmp;
             return failed(r, e, diag);
         }
-        e = fill(r, diag);
-        if (e)
-            return e;
+        /* Read until the bytes held for the value have doubled before parsing it
+         * again, so a value of n bytes costs O(n), not O(n^2 / read size). */
+        size_t held = r->len - r->pos, want = held < SS_JSON_READ_CHUNK ? held + 1 : held * 2;
+        if (want > r->max_elem)
+            want = (size_t)r->max_elem;
+        do {
+            e = fill(r, diag);
+            if (e)
+                return e;
+            held = r->len - r->pos;
+        } while (!r->input_done && held < want);
     }
 }
 
@@ -281,6 +293,20 @@ static enum ss_err take_value(struct ss_json_reader *r, struct ss_json *out,
         return e;
     *out = ss_json_root(&r->doc);
     return SS_OK;
+}
+
+/* Records a member name of the wrapper object; SS_EDUPKEY (reported at the key,
+ * which starts at buffer offset `at`) if it was there already. */
+static enum ss_err wrapper_key(struct ss_json_reader *r, struct ss_str key, size_t at,
+                               struct ss_diag *diag)
+{
+    bool added = false;
+    ss_map_put(&r->wrap_keys, key.ptr, key.len, NULL, &added);
+    if (added)
+        return SS_OK;
+    char msg[128];
+    snprintf(msg, sizeof(msg), "duplicate key \"%.*s\"", (int)SS_MIN(key.len, 80), key.ptr);
+    return fail_at(r, at, SS_EDUPKEY, msg, diag);
 }
 
 static const char *unwrap_key(const struct ss_json_reader *r, struct ss_str k)
@@ -316,12 +342,17 @@ static int probe_object(struct ss_json_reader *r, struct ss_diag *diag)
 {
     r->keep = r->pos; /* pinned at the '{' while probing; compaction moves it with the data */
     r->probing = true;
+    ss_map_release(&r->wrap_keys);
+    ss_map_init(&r->wrap_keys, 0);
     r->pos++;
     int c = peek(r, diag), ret = 0;
     while (c == '"') {
+        size_t at = r->pos;
         if (parse_at(r, diag))
             return -1;
         struct ss_str key = ss_json_str(ss_json_root(&r->doc));
+        if (wrapper_key(r, key, at, diag))
+            return -1;
         const char *unwrap = unwrap_key(r, key);
         c = peek(r, diag);
         if (c != ':')
@@ -359,7 +390,10 @@ static enum ss_err skip_member(struct ss_json_reader *r, struct ss_diag *diag)
     if (c != '"')
         return expect_fail(r, c, "a string key", diag);
     r->keep = r->pos;
+    size_t at = r->pos;
     enum ss_err e = parse_at(r, diag);
+    if (!e)
+        e = wrapper_key(r, ss_json_str(ss_json_root(&r->doc)), at, diag);
     if (e)
         return e;
     c = peek(r, diag);

@@ -224,6 +224,35 @@ static bool reads_back(const char *s, double d)
     return memcmp(&r, &d, sizeof(d)) == 0 || r == d;
 }
 
+/* Lays out `ndig` significant digits with decimal exponent `exp` (value =
+ * d1.d2d3... x 10^exp) in plain notation, as .NET prints doubles of ordinary
+ * size: "10.0", "0.935", "0.0001". */
+static size_t layout_plain(char *buf, bool neg, const char *dig, int ndig, int exp)
+{
+    size_t n = 0;
+    if (neg)
+        buf[n++] = '-';
+    if (exp < 0) {
+        buf[n++] = '0';
+        buf[n++] = '.';
+        for (int i = -1; i > exp; i--)
+            buf[n++] = '0';
+        for (int i = 0; i < ndig; i++)
+            buf[n++] = dig[i];
+    } else {
+        for (int i = 0; i <= exp; i++)
+            buf[n++] = i < ndig ? dig[i] : '0';
+        buf[n++] = '.';
+        if (ndig > exp + 1)
+            for (int i = exp + 1; i < ndig; i++)
+                buf[n++] = dig[i];
+        else
+            buf[n++] = '0';
+    }
+    buf[n] = '\0';
+    return n;
+}
+
 size_t ss_json_fmt_double(char *buf, double d)
 {
     if (!isfinite(d)) {
@@ -232,28 +261,43 @@ size_t ss_json_fmt_double(char *buf, double d)
     }
     /* Shortest precision that round-trips: round-tripping is monotonic in
      * the precision, so a binary search over 1..17 finds it. */
+    char tmp[40];
     int lo = 1, hi = 17;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        snprintf(buf, 32, "%.*g", mid, d);
-        if (reads_back(buf, d))
+        snprintf(tmp, sizeof(tmp), "%.*e", mid - 1, d);
+        if (reads_back(tmp, d))
             hi = mid;
         else
             lo = mid + 1;
     }
-    int n = snprintf(buf, 32, "%.*g", lo, d);
-    bool integral = true;
-    for (int i = 0; i < n; i++) {
-        if (buf[i] == ',')
-            buf[i] = '.'; /* a host program's locale must not leak into JSON */
-        if (buf[i] == '.' || buf[i] == 'e')
-            integral = false;
+    snprintf(tmp, sizeof(tmp), "%.*e", lo - 1, d);
+    /* tmp is "[-]D[.DDD]e[+-]XX": collect the digits and the exponent. */
+    char dig[20];
+    int ndig = 0, exp = 0;
+    bool neg = tmp[0] == '-';
+    const char *p = tmp + neg;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && ndig < 19)
+            dig[ndig++] = *p;
+    if (*p == 'e')
+        exp = (int)strtol(p + 1, NULL, 10);
+    while (ndig > 1 && dig[ndig - 1] == '0')
+        ndig--;
+    /* .NET switches to exponent form below 1e-5 and from 1e15 ("1E-05", "1E+15"). */
+    if (exp >= -5 && exp < 15)
+        return layout_plain(buf, neg, dig, ndig, exp);
+    size_t n = 0;
+    if (neg)
+        buf[n++] = '-';
+    buf[n++] = dig[0];
+    if (ndig > 1) {
+        buf[n++] = '.';
+        for (int i = 1; i < ndig; i++)
+            buf[n++] = dig[i];
     }
-    if (integral) {
-        memcpy(buf + n, ".0", 3);
-        n += 2;
-    }
-    return (size_t)n;
+    n += (size_t)snprintf(buf + n, 12, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    return n;
 }
 
 void ss_jw_double(struct ss_jw *w, double d)
@@ -333,7 +377,8 @@ static void canonical_object(struct ss_jw *w, struct ss_json v)
     ss_json_iter_init(&it, v);
     while (i < n && ss_json_iter_next(&it, &m[i].key, &m[i].val))
         i++;
-    qsort(m, n, sizeof(*m), cmp_member);
+    if (n)
+        qsort(m, n, sizeof(*m), cmp_member);
     ss_jw_obj_begin(w);
     for (i = 0; i < n; i++) {
         ss_jw_key(w, m[i].key.ptr, m[i].key.len);

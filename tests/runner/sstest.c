@@ -4,7 +4,7 @@
  *
  * A case file holds cases:
  *
- *   # comment (between cases)
+ *   # comment (between cases: at the start of a file or after a blank line)
  *   === json-0001 a short title
  *   --- input
  *   {"a": 1}
@@ -448,11 +448,13 @@ static void clear_case(struct tcase *c)
     c->id[0] = '\0';
 }
 
-/* Drops the one trailing newline of each section body. */
+/* Drops the trailing blank lines and the last newline of each section body. */
 static void trim_bodies(struct tcase *c)
 {
     for (int i = 0; i < c->nsec; i++) {
         struct ss_buf *b = &c->sec[i].body;
+        while (b->len >= 2 && b->ptr[b->len - 1] == '\n' && b->ptr[b->len - 2] == '\n')
+            ss_buf_truncate(b, b->len - 1);
         if (b->len && b->ptr[b->len - 1] == '\n')
             ss_buf_truncate(b, b->len - 1);
     }
@@ -482,6 +484,7 @@ static void run_file(struct runner *r, const char *path)
     size_t cap = 0;
     ssize_t n;
     int lineno = 0;
+    bool prev_blank = true;
     struct section *cur = NULL;
     while ((n = getline(&line, &cap, f)) > 0) {
         lineno++;
@@ -498,9 +501,12 @@ static void run_file(struct runner *r, const char *path)
             cur->name[0] = cur->attr[0] = '\0';
             sscanf(line + 4, "%31s %95[^\n]", cur->name, cur->attr);
             ss_buf_init(&cur->body);
+        } else if (line[0] == '#' && prev_blank) {
+            cur = NULL; /* a comment after a blank line ends the case's last section */
         } else if (cur) {
             ss_buf_add(&cur->body, line, (size_t)n);
         }
+        prev_blank = line[0] == '\n';
     }
     finish_case(r, &c);
     free(line);
@@ -538,7 +544,8 @@ static void run_path(struct runner *r, const char *path)
         names[n++] = ss_xstrdup(p);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
         run_path(r, names[i]);
         free(names[i]);
