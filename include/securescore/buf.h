@@ -18,7 +18,10 @@ struct ss_buf {
     size_t cap; /* bytes allocated */
 };
 
-#define SS_BUF_INIT {NULL, 0, 0}
+#define SS_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Sets up an empty buffer (no allocation). */
 void ss_buf_init(struct ss_buf *b);

@@ -38,20 +38,20 @@ enum ss_assessment_type {
 
 /* A recommendation. Strings are NUL-terminated and owned by the catalog. */
 struct ss_rec {
-    char key[40];                 /* lower-case GUID */
-    const char *display_name;     /* never NULL */
-    const char *description;      /* may be "" */
-    const char *remediation;      /* remediationDescription, may be "" */
+    char key[40];                     /* lower-case GUID */
+    const char *display_name;         /* never NULL */
+    const char *description;          /* may be "" */
+    const char *remediation;          /* remediationDescription, may be "" */
     const char *policy_definition_id; /* may be "" */
     enum ss_severity severity;
     enum ss_level user_impact;
     enum ss_level implementation_effort;
     enum ss_assessment_type assessment_type;
     bool preview;
-    bool has_metadata;     /* false: known only as a key of a control definition */
-    bool decidable;        /* a built-in policy rule can decide it from configuration */
-    uint32_t categories;   /* bit i = ss_category_name(i) */
-    uint32_t threats;      /* bit i = ss_threat_name(i) */
+    bool has_metadata;           /* false: known only as a key of a control definition */
+    bool decidable;              /* a built-in policy rule can decide it from configuration */
+    uint32_t categories;         /* bit i = ss_category_name(i) */
+    uint32_t threats;            /* bit i = ss_threat_name(i) */
     const char **resource_types; /* lower-case ARM types; `nresource_types` entries */
     uint32_t nresource_types;
     const uint32_t *controls; /* indexes of the controls that contain it */
@@ -88,9 +88,8 @@ enum ss_err ss_catalog_load_definitions(struct ss_catalog *cat, const char *path
 enum ss_err ss_catalog_load_metadata(struct ss_catalog *cat, const char *path,
                                      struct ss_diag *diag);
 /* As the two loaders, from text in memory (`name` names it in diagnostics). */
-enum ss_err ss_catalog_load_definitions_text(struct ss_catalog *cat, const char *text,
-                                             size_t len, const char *name,
-                                             struct ss_diag *diag);
+enum ss_err ss_catalog_load_definitions_text(struct ss_catalog *cat, const char *text, size_t len,
+                                             const char *name, struct ss_diag *diag);
 enum ss_err ss_catalog_load_metadata_text(struct ss_catalog *cat, const char *text, size_t len,
                                           const char *name, struct ss_diag *diag);
 

@@ -41,13 +41,13 @@
 struct ss_ingest_stats {
     uint64_t files;
     uint64_t values;
-    uint64_t resources;       /* inventory resources read */
-    uint64_t assessments;     /* assessments read */
-    uint64_t replaced;        /* assessments that replaced one from an earlier file */
-    uint64_t custom;          /* assessments kept as custom (no counting recommendation) */
-    uint64_t subscriptions;   /* subscription rows read */
+    uint64_t resources;     /* inventory resources read */
+    uint64_t assessments;   /* assessments read */
+    uint64_t replaced;      /* assessments that replaced one from an earlier file */
+    uint64_t custom;        /* assessments kept as custom (no counting recommendation) */
+    uint64_t subscriptions; /* subscription rows read */
     uint64_t management_groups;
-    uint64_t skipped;         /* values recognised but not used (resource groups, controls) */
+    uint64_t skipped; /* values recognised but not used (resource groups, controls) */
 };
 
 struct ss_ingest;

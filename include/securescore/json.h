@@ -48,8 +48,8 @@ enum ss_json_kind {
     SS_JSON_NULL = 0,
     SS_JSON_FALSE = 1,
     SS_JSON_TRUE = 2,
-    SS_JSON_INT = 3,    /* an integer that fits in int64_t */
-    SS_JSON_REAL = 4,   /* any other number (fraction, exponent, or a big integer) */
+    SS_JSON_INT = 3,  /* an integer that fits in int64_t */
+    SS_JSON_REAL = 4, /* any other number (fraction, exponent, or a big integer) */
     SS_JSON_STRING = 5,
     SS_JSON_ARRAY = 6,
     SS_JSON_OBJECT = 7,
@@ -76,11 +76,11 @@ enum ss_json_flags {
 };
 
 struct ss_json_opts {
-    unsigned flags;       /* enum ss_json_flags */
-    uint32_t max_depth;   /* 0 = SS_JSON_MAX_DEPTH */
-    uint32_t max_string;  /* bytes of one decoded string; 0 = SS_JSON_MAX_STRING */
-    uint64_t max_size;    /* bytes of one document; 0 = SS_JSON_MAX_DOC */
-    const char *name;     /* input name for diagnostics (borrowed), NULL = none */
+    unsigned flags;      /* enum ss_json_flags */
+    uint32_t max_depth;  /* 0 = SS_JSON_MAX_DEPTH */
+    uint32_t max_string; /* bytes of one decoded string; 0 = SS_JSON_MAX_STRING */
+    uint64_t max_size;   /* bytes of one document; 0 = SS_JSON_MAX_DOC */
+    const char *name;    /* input name for diagnostics (borrowed), NULL = none */
 };
 
 /*

@@ -54,10 +54,10 @@ enum ss_aggregation {
 
 /* A control's score, as the secureScoreControls API publishes it. */
 struct ss_control_result {
-    int max;            /* maxScore if any healthy or unhealthy resource, else 0 */
-    double current;     /* round2(maxScore * H / (H + U)) */
-    double percentage;  /* round4(current / max), from the rounded current */
-    uint32_t healthy;   /* distinct resources in each state */
+    int max;           /* maxScore if any healthy or unhealthy resource, else 0 */
+    double current;    /* round2(maxScore * H / (H + U)) */
+    double percentage; /* round4(current / max), from the rounded current */
+    uint32_t healthy;  /* distinct resources in each state */
     uint32_t unhealthy;
     uint32_t not_applicable;
     uint64_t weight; /* H + U */
@@ -149,8 +149,8 @@ struct ss_assessment {
     uint32_t res;
     uint32_t rec;
     enum ss_status status;
-    const char *cause;       /* NULL or "" for none */
-    const char *description; /* NULL or "" for none */
+    const char *cause;        /* NULL or "" for none */
+    const char *description;  /* NULL or "" for none */
     int64_t first_evaluation; /* ticks (see ss_time_parse), 0 unknown */
     int64_t status_change;    /* ticks, 0 unknown */
     uint32_t source;          /* input number: a second write from the same input is an error */

@@ -1,6 +1,7 @@
 /*
  * The catalog: controls and recommendations, loaded from the built-in data
- * (catalog/controls.json and recommendations.json, embedded at build time) and from Azure-format files.
+ * (catalog/controls.json and recommendations.json, embedded at build time) and from Azure-format
+ * files.
  *
  * Recommendations and controls live in two growable arrays; maps index them
  * by key, control id and display name. Control membership is derived: after
@@ -31,17 +32,18 @@ struct ss_catalog {
     size_t nrecs, rcap;
     struct ss_control *ctls;
     size_t nctls, ccap;
-    struct ss_map by_key;   /* key -> rec index + 1 */
-    struct ss_map by_name;  /* display name -> rec index + 1 (metadata recs) */
+    struct ss_map by_key;      /* key -> rec index + 1 */
+    struct ss_map by_name;     /* display name -> rec index + 1 (metadata recs) */
     struct ss_map ctl_by_id;   /* control id -> index + 1 */
     struct ss_map ctl_by_name; /* control display name -> index + 1 */
 };
 
-static const char *const category_names[] = {"Compute", "Networking", "Data", "IdentityAndAccess",
-                                             "IoT",     "AppServices", "Container", NULL};
+static const char *const category_names[] = {
+    "Compute", "Networking", "Data", "IdentityAndAccess", "IoT", "AppServices", "Container", NULL};
 static const char *const threat_names[] = {
-    "accountBreach",        "dataExfiltration", "dataSpillage",    "maliciousInsider",
-    "elevationOfPrivilege", "threatResistance", "missingCoverage", "denialOfService", NULL};
+    "accountBreach",    "dataExfiltration",     "dataSpillage",
+    "maliciousInsider", "elevationOfPrivilege", "threatResistance",
+    "missingCoverage",  "denialOfService",      NULL};
 static const char *const severity_names[] = {"", "Low", "Medium", "High", "Critical", NULL};
 static const char *const level_names[] = {"", "Low", "Moderate", "High", NULL};
 static const char *const type_names[] = {"BuiltIn", "CustomPolicy", "CustomerManaged",
@@ -258,13 +260,13 @@ static void relink(struct ss_catalog *cat)
     ss_map_init(&cat->by_name, SS_MAP_NOCASE);
     for (size_t r = 0; r < cat->nrecs; r++)
         if (cat->recs[r].has_metadata)
-            ss_map_put(&cat->by_name, cat->recs[r].display_name,
-                       strlen(cat->recs[r].display_name), (void *)(uintptr_t)(r + 1), NULL);
+            ss_map_put(&cat->by_name, cat->recs[r].display_name, strlen(cat->recs[r].display_name),
+                       (void *)(uintptr_t)(r + 1), NULL);
     ss_map_release(&cat->ctl_by_name);
     ss_map_init(&cat->ctl_by_name, SS_MAP_NOCASE);
     for (size_t c = 0; c < cat->nctls; c++)
-        ss_map_put(&cat->ctl_by_name, cat->ctls[c].display_name,
-                   strlen(cat->ctls[c].display_name), (void *)(uintptr_t)(c + 1), NULL);
+        ss_map_put(&cat->ctl_by_name, cat->ctls[c].display_name, strlen(cat->ctls[c].display_name),
+                   (void *)(uintptr_t)(c + 1), NULL);
 }
 
 /* ---- parsing items ---- */
@@ -516,8 +518,11 @@ static enum ss_err parse_item(enum kind kind, struct ss_json item, const struct 
         ss_jpath_key(&q, "properties");
     }
     struct ss_str id;
-    enum ss_err e = ss_jstr(item, azure ? "name" : kind == K_BUILTIN_RECS ? "key" : "id", true,
-                            &id, p, diag);
+    enum ss_err e = ss_jstr(item,
+                            azure                    ? "name"
+                            : kind == K_BUILTIN_RECS ? "key"
+                                                     : "id",
+                            true, &id, p, diag);
     if (e)
         return e;
     if (!ss_is_guid(id.ptr, id.len))
@@ -616,9 +621,9 @@ static enum ss_err load_file(struct ss_catalog *cat, enum kind kind, const char 
 
 enum ss_err ss_catalog_load_builtin(struct ss_catalog *cat, struct ss_diag *diag)
 {
-    enum ss_err e = load_text(cat, K_BUILTIN_RECS, (const char *)ss_builtin_recommendations_json,
-                              ss_builtin_recommendations_json_len,
-                              "catalog/recommendations.json", diag);
+    enum ss_err e =
+        load_text(cat, K_BUILTIN_RECS, (const char *)ss_builtin_recommendations_json,
+                  ss_builtin_recommendations_json_len, "catalog/recommendations.json", diag);
     if (!e)
         e = load_text(cat, K_BUILTIN_CONTROLS, (const char *)ss_builtin_controls_json,
                       ss_builtin_controls_json_len, "catalog/controls.json", diag);
@@ -631,14 +636,13 @@ enum ss_err ss_catalog_load_definitions(struct ss_catalog *cat, const char *path
     return load_file(cat, K_DEFINITIONS, path, diag);
 }
 
-enum ss_err ss_catalog_load_metadata(struct ss_catalog *cat, const char *path,
-                                     struct ss_diag *diag)
+enum ss_err ss_catalog_load_metadata(struct ss_catalog *cat, const char *path, struct ss_diag *diag)
 {
     return load_file(cat, K_METADATA, path, diag);
 }
 
-enum ss_err ss_catalog_load_definitions_text(struct ss_catalog *cat, const char *text,
-                                             size_t len, const char *name, struct ss_diag *diag)
+enum ss_err ss_catalog_load_definitions_text(struct ss_catalog *cat, const char *text, size_t len,
+                                             const char *name, struct ss_diag *diag)
 {
     return load_text(cat, K_DEFINITIONS, text, len, name, diag);
 }

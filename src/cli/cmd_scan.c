@@ -62,10 +62,10 @@ struct scan {
     double fail_under; /* < 0: none */
     const char *explain;
     bool no_builtin;
-    char *select;      /* comma-separated subscription GUIDs, or NULL */
+    char *select; /* comma-separated subscription GUIDs, or NULL */
     struct ss_catalog *cat;
     struct ss_score *score;
-    uint32_t *subs;    /* selected, enabled subscriptions */
+    uint32_t *subs; /* selected, enabled subscriptions */
     size_t nsubs;
 };
 
@@ -148,8 +148,8 @@ static int set_fail_under(struct scan *sc, const char *v)
     char *end;
     double d = strtod(v, &end);
     if (end == v || *end || !(d >= 0 && d <= 100))
-        return cli_value_error("scan", "--fail-under: expected a percentage from 0 to 100, got '%s'",
-                               v);
+        return cli_value_error("scan",
+                               "--fail-under: expected a percentage from 0 to 100, got '%s'", v);
     sc->fail_under = d;
     return 0;
 }
@@ -334,9 +334,8 @@ static struct scope *scope_add(struct scope **list, size_t *n, const char *kind)
     return s;
 }
 
-static void scope_take(struct scope *s, const struct scan *sc, bool (*in)(const struct scan *,
-                                                                          uint32_t, const void *),
-                       const void *arg)
+static void scope_take(struct scope *s, const struct scan *sc,
+                       bool (*in)(const struct scan *, uint32_t, const void *), const void *arg)
 {
     s->subs = calloc(sc->nsubs ? sc->nsubs : 1, sizeof(uint32_t));
     if (!s->subs)
@@ -437,7 +436,8 @@ static void print_scope_row(const struct scan *sc, const struct scope *s)
         snprintf(label, sizeof(label), "%.80s", is_sub ? s->id + 15 : s->name);
     const char *env = is_sub || !strcmp(s->kind, "environment") ? ss_environment_name(s->env) : "-";
     if (disabled) {
-        printf("%-80s  %-11s  %s (no score)\n", label, env, ss_score_sub_state(sc->score, s->subs[0]));
+        printf("%-80s  %-11s  %s (no score)\n", label, env,
+               ss_score_sub_state(sc->score, s->subs[0]));
         return;
     }
     printf("%-80s  %-11s  %6.2f%%  %7.2f / %-3d  %8llu\n", label, env, pct(s->total.percentage),
@@ -461,8 +461,8 @@ static void print_controls(const struct scan *sc, const struct scope *t)
         const struct ss_control_result *r = &t->controls[c];
         if (!r->healthy && !r->unhealthy && !r->not_applicable)
             continue;
-        printf("%-60.60s %4d %8.2f %+10.2f %8u %10u %6u\n", ctl->display_name, r->max,
-               r->current, r->max - r->current, r->healthy, r->unhealthy, r->not_applicable);
+        printf("%-60.60s %4d %8.2f %+10.2f %8u %10u %6u\n", ctl->display_name, r->max, r->current,
+               r->max - r->current, r->healthy, r->unhealthy, r->not_applicable);
     }
 }
 
@@ -720,7 +720,6 @@ static void print_csv(const struct scan *sc, struct scope *rows, size_t nrows)
 }
 
 /* ---- --explain ---- */
-
 
 /* ---- the command ---- */
 

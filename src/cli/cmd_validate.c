@@ -33,10 +33,14 @@ static const char *const unwrap_names[] = {"value", "data", NULL};
 static const char *shape_name(enum ss_json_reader_shape s)
 {
     switch (s) {
-    case SS_JSON_SHAPE_ARRAY: return "array";
-    case SS_JSON_SHAPE_SEQUENCE: return "values";
-    case SS_JSON_SHAPE_WRAPPED: return "wrapped list";
-    default: return "empty";
+    case SS_JSON_SHAPE_ARRAY:
+        return "array";
+    case SS_JSON_SHAPE_SEQUENCE:
+        return "values";
+    case SS_JSON_SHAPE_WRAPPED:
+        return "wrapped list";
+    default:
+        return "empty";
     }
 }
 
@@ -74,8 +78,8 @@ static int validate_file(const char *path, bool quiet)
 static bool wanted_file(const char *name)
 {
     const char *dot = strrchr(name, '.');
-    return dot && (strcmp(dot, ".json") == 0 || strcmp(dot, ".jsonl") == 0 ||
-                   strcmp(dot, ".ndjson") == 0);
+    return dot &&
+           (strcmp(dot, ".json") == 0 || strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0);
 }
 
 static int cmp_names(const void *a, const void *b)

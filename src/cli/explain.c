@@ -154,10 +154,11 @@ int cli_explain(const struct ss_catalog *cat, const struct ss_score *s, const ui
                stats[i].resources == 1 ? "" : "s", stats[i].sole);
     if (nbad)
         qsort(bad, nbad, sizeof(*bad), cmp_res);
-    double per = r->healthy + r->unhealthy ? (double)def->max_score / (r->healthy + r->unhealthy)
-                                           : 0;
-    printf("\nUnhealthy resources (each worth %.4f points when all its recommendations are fixed):\n",
-           per);
+    double per =
+        r->healthy + r->unhealthy ? (double)def->max_score / (r->healthy + r->unhealthy) : 0;
+    printf(
+        "\nUnhealthy resources (each worth %.4f points when all its recommendations are fixed):\n",
+        per);
     for (size_t i = 0; i < nbad; i++) {
         printf("  %s\n", ss_score_resource_id(s, bad[i].res));
         failing(cat, s, bad[i].res, ctl, print_rec, (void *)cat);

@@ -55,8 +55,8 @@ void ss_map_release(struct ss_map *m)
     m->count = 0;
 }
 
-static bool key_eq(const struct ss_map *m, const struct ss_map_slot *s, const char *key,
-                   size_t len, uint32_t h)
+static bool key_eq(const struct ss_map *m, const struct ss_map_slot *s, const char *key, size_t len,
+                   uint32_t h)
 {
     if (s->hash != h || s->len != len)
         return false;

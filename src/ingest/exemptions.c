@@ -109,8 +109,8 @@ static enum ss_err parse_list(const struct ss_catalog *cat, struct ss_json root,
     for (; ss_json_iter_next(&it, NULL, &item); i++) {
         *entries = ss_xreallocarray(*entries, *n + 1, sizeof(**entries));
         size_t o = ss_jpath_index(&p, i);
-        enum ss_err e = parse_entry(cat, item, strcmp(key, "disabled") == 0, &p,
-                                    &(*entries)[*n], diag);
+        enum ss_err e =
+            parse_entry(cat, item, strcmp(key, "disabled") == 0, &p, &(*entries)[*n], diag);
         if (e)
             return e;
         ss_jpath_pop(&p, o);

@@ -27,8 +27,8 @@ struct ss_ingest {
     struct ss_score *s;     /* borrowed */
     struct ss_catalog *cat; /* borrowed */
     struct ss_ingest_stats st;
-    uint32_t source;        /* number of the file being read (1-based) */
-    bool need_reapply;      /* hierarchy or overrides arrived after assessments */
+    uint32_t source;   /* number of the file being read (1-based) */
+    bool need_reapply; /* hierarchy or overrides arrived after assessments */
 };
 
 /* One value being handled: where it is, for diagnostics. */
@@ -167,7 +167,8 @@ static enum ss_err on_management_group(struct value_ctx *c)
     char disp[512];
     uint32_t mg = ss_score_mg(c->in->s, name.ptr, name.len);
     long parent = ss_score_mg_parent(c->in->s, mg);
-    struct ss_str pname = ss_json_str(ss_jget(ss_jget(ss_jget(props, "details"), "parent"), "name"));
+    struct ss_str pname =
+        ss_json_str(ss_jget(ss_jget(ss_jget(props, "details"), "parent"), "name"));
     if (pname.ptr && pname.len)
         parent = (long)ss_score_mg(c->in->s, pname.ptr, pname.len);
     ss_score_mg_set(c->in->s, mg, cstr(ss_json_str(ss_jget(props, "displayName")), disp, 512),
@@ -239,8 +240,8 @@ static enum ss_err on_secure_score(struct value_ctx *c)
     struct ss_jpath p = c->path;
     ss_jpath_key(&p, "properties");
     int64_t w;
-    enum ss_err e = ss_jint(ss_jget(c->v, "properties"), "weight", false, 0, INT64_MAX, -1, &w, &p,
-                            c->diag);
+    enum ss_err e =
+        ss_jint(ss_jget(c->v, "properties"), "weight", false, 0, INT64_MAX, -1, &w, &p, c->diag);
     if (!e && w >= 0)
         ss_score_sub_set_weight(c->in->s, sub, w);
     return e;
@@ -307,16 +308,15 @@ static enum ss_err resolve_rec(struct value_ctx *c, struct ss_str key, struct ss
     char k[64], n[512], desc[1024], rem[1024], pol[512];
     bool has_meta = ss_json_kind(meta) == SS_JSON_OBJECT;
     struct ss_str type = ss_json_str(ss_jget(meta, "assessmentType"));
-    struct ss_rec_def def = {cstr(key, k, sizeof(k)),
-                             name.ptr ? cstr(name, n, sizeof(n)) : NULL,
-                             cstr(ss_json_str(ss_jget(meta, "description")), desc, sizeof(desc)),
-                             cstr(ss_json_str(ss_jget(meta, "remediationDescription")), rem,
-                                  sizeof(rem)),
-                             cstr(ss_json_str(ss_jget(meta, "policyDefinitionId")), pol,
-                                  sizeof(pol)),
-                             SS_SEV_UNKNOWN,
-                             has_meta && type.ptr ? parse_type(type) : SS_AT_CUSTOMER_MANAGED,
-                             ss_json_bool(ss_jget(meta, "preview"))};
+    struct ss_rec_def def = {
+        cstr(key, k, sizeof(k)),
+        name.ptr ? cstr(name, n, sizeof(n)) : NULL,
+        cstr(ss_json_str(ss_jget(meta, "description")), desc, sizeof(desc)),
+        cstr(ss_json_str(ss_jget(meta, "remediationDescription")), rem, sizeof(rem)),
+        cstr(ss_json_str(ss_jget(meta, "policyDefinitionId")), pol, sizeof(pol)),
+        SS_SEV_UNKNOWN,
+        has_meta && type.ptr ? parse_type(type) : SS_AT_CUSTOMER_MANAGED,
+        ss_json_bool(ss_jget(meta, "preview"))};
     if (!ss_is_guid(key.ptr, key.len))
         return fail(c, "name", "assessment key \"%s\" is not a GUID", k);
     return ss_catalog_add_rec(c->in->cat, &def, rec, c->diag);
@@ -346,7 +346,8 @@ static enum ss_err on_assessment(struct value_ctx *c)
     if (e)
         return e;
     if (!split_assessment_id(id, &res_id, &key) || !res_id.len)
-        return fail(c, "id", "%snot an assessment id (.../providers/Microsoft.Security/assessments/KEY)",
+        return fail(c, "id",
+                    "%snot an assessment id (.../providers/Microsoft.Security/assessments/KEY)",
                     NULL);
     struct ss_json props = ss_jget(c->v, "properties");
     struct ss_jpath pp = c->path;
@@ -371,7 +372,8 @@ static enum ss_err on_assessment(struct value_ctx *c)
     if (e)
         return e;
     if (ss_score_resource(c->in->s, res_id.ptr, res_id.len, NULL, &res))
-        return fail(c, "id", "%sthe assessed resource id has no /subscriptions/{guid} prefix", NULL);
+        return fail(c, "id", "%sthe assessed resource id has no /subscriptions/{guid} prefix",
+                    NULL);
     struct ss_assessment a = {res,
                               rec,
                               st,
@@ -510,8 +512,8 @@ static enum ss_err ingest_file(struct ss_ingest *in, const char *path, struct ss
 static bool json_name(const char *name)
 {
     const char *dot = strrchr(name, '.');
-    return dot && (strcmp(dot, ".json") == 0 || strcmp(dot, ".jsonl") == 0 ||
-                   strcmp(dot, ".ndjson") == 0);
+    return dot &&
+           (strcmp(dot, ".json") == 0 || strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0);
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -55,16 +55,16 @@ static enum ss_err parse_owned(struct ss_json_doc *doc, size_t len, const struct
     if (max > SS_JSON_MAX_DOC)
         max = SS_JSON_MAX_DOC;
     if (len > max)
-        return ss_diag_set(diag, SS_ETOOBIG, "document of %zu bytes exceeds the limit of %llu",
-                           len, (unsigned long long)max);
+        return ss_diag_set(diag, SS_ETOOBIG, "document of %zu bytes exceeds the limit of %llu", len,
+                           (unsigned long long)max);
     doc->cap = len / 10 + 64;
     doc->nodes = ss_xmalloc_large(doc->cap * sizeof(uint64_t));
     size_t start = (size_t)(skip_bom(text, len) - text), end = 0;
     bool more = false;
     enum ss_err e = ss__json_parse_one(doc, text, len, start, false, opts, 0, &end, &more, diag);
     if (!e) {
-        while (end < len && (text[end] == ' ' || text[end] == '\n' || text[end] == '\r' ||
-                             text[end] == '\t'))
+        while (end < len &&
+               (text[end] == ' ' || text[end] == '\n' || text[end] == '\r' || text[end] == '\t'))
             end++;
         if (end < len) {
             e = ss_diag_set(diag, SS_ESYNTAX, "unexpected content after the JSON value");
@@ -114,8 +114,8 @@ enum ss_err ss_json_parse(const char *text, size_t len, const struct ss_json_opt
     if (len > max || len > SS_JSON_MAX_DOC) {
         if (opts)
             ss_diag_set_file(diag, opts->name);
-        return ss_diag_set(diag, SS_ETOOBIG, "document of %zu bytes exceeds the limit of %llu",
-                           len, (unsigned long long)SS_MIN(max, SS_JSON_MAX_DOC));
+        return ss_diag_set(diag, SS_ETOOBIG, "document of %zu bytes exceeds the limit of %llu", len,
+                           (unsigned long long)SS_MIN(max, SS_JSON_MAX_DOC));
     }
     char *copy = ss_xmalloc(len + 1);
     if (len)
@@ -216,8 +216,8 @@ struct ss_json ss_json_root(const struct ss_json_doc *doc)
 
 size_t ss_json_doc_memory(const struct ss_json_doc *doc)
 {
-    return (doc->text_owned ? doc->text_len + 1 : 0) + doc->cap * sizeof(uint64_t) +
-           doc->esc_cap + doc->idx_cap * sizeof(uint32_t) + sizeof(*doc);
+    return (doc->text_owned ? doc->text_len + 1 : 0) + doc->cap * sizeof(uint64_t) + doc->esc_cap +
+           doc->idx_cap * sizeof(uint32_t) + sizeof(*doc);
 }
 
 size_t ss_json_doc_nodes(const struct ss_json_doc *doc)

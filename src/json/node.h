@@ -43,8 +43,8 @@
 #define N_MAX_OFF ((uint64_t)1 << 36)
 
 struct ss_json_frame {
-    size_t pos;     /* word index of the open container */
-    uint32_t count; /* values completed at this level */
+    size_t pos;       /* word index of the open container */
+    uint32_t count;   /* values completed at this level */
     const char *open; /* its '{' or '[' in the text (for error positions) */
 };
 

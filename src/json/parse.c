@@ -64,7 +64,8 @@ static enum ss_err fail_eof(struct parser *ps, const char *at, const char *what)
 {
     if (ps->partial)
         ps->need_more = true;
-    return fail(ps, at, SS_ESYNTAX, "unexpected end of input%s%s", what ? " " : "", what ? what : "");
+    return fail(ps, at, SS_ESYNTAX, "unexpected end of input%s%s", what ? " " : "",
+                what ? what : "");
 }
 
 static void describe_char(char *buf, size_t size, unsigned char c)
@@ -243,13 +244,28 @@ static const char *decode_escape(struct parser *ps, const char *p)
         return fail_eof(ps, end, "in string escape"), NULL;
     char c = p[1], out[4];
     switch (c) {
-    case '"': case '\\': case '/': out[0] = c; break;
-    case 'b': out[0] = '\b'; break;
-    case 'f': out[0] = '\f'; break;
-    case 'n': out[0] = '\n'; break;
-    case 'r': out[0] = '\r'; break;
-    case 't': out[0] = '\t'; break;
-    case 'u': break;
+    case '"':
+    case '\\':
+    case '/':
+        out[0] = c;
+        break;
+    case 'b':
+        out[0] = '\b';
+        break;
+    case 'f':
+        out[0] = '\f';
+        break;
+    case 'n':
+        out[0] = '\n';
+        break;
+    case 'r':
+        out[0] = '\r';
+        break;
+    case 't':
+        out[0] = '\t';
+        break;
+    case 'u':
+        break;
     default: {
         char what[16];
         describe_char(what, sizeof(what), (unsigned char)c);
@@ -758,15 +774,26 @@ value:
             return NULL;
         d->nodes[d->nwords++] = w0;
         goto after;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
+    case '-':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9':
         p = parse_number(ps, p, &w0, &w1);
         if (!p)
             return NULL;
         d->nodes[d->nwords++] = w0;
         d->nodes[d->nwords++] = w1;
         goto after;
-    case 't': case 'f': case 'n':
+    case 't':
+    case 'f':
+    case 'n':
         p = parse_literal(ps, p, &w0);
         if (!p)
             return NULL;

@@ -35,32 +35,31 @@ struct ss_json_reader {
     bool input_done; /* every byte of the input is in buf */
     bool owned;      /* buf is ours */
     char *buf;
-    size_t cap, len;      /* allocated, filled */
-    size_t pos;           /* scan position */
-    size_t keep;          /* first byte that must stay in the window */
-    uint64_t base_off;    /* absolute offset of buf[0] */
-    uint64_t base_line;   /* line of buf[0] (1-based) */
-    uint64_t base_col;    /* column of buf[0] (1-based) */
-    size_t line_pos;      /* newlines are counted up to here... */
-    uint64_t line_no;     /* ...which is on this line */
-    uint64_t value_line;  /* line of the last value returned */
+    size_t cap, len;     /* allocated, filled */
+    size_t pos;          /* scan position */
+    size_t keep;         /* first byte that must stay in the window */
+    uint64_t base_off;   /* absolute offset of buf[0] */
+    uint64_t base_line;  /* line of buf[0] (1-based) */
+    uint64_t base_col;   /* column of buf[0] (1-based) */
+    size_t line_pos;     /* newlines are counted up to here... */
+    uint64_t line_no;    /* ...which is on this line */
+    uint64_t value_line; /* line of the last value returned */
     enum state state;
-    bool wrapped;         /* the current array is an unwrapped member */
-    bool started;         /* the BOM check is done */
-    bool probing;         /* keep is pinned at a wrapper object's '{' */
-    enum ss_err err;      /* the error that failed the reader */
-    const char *wrapper;  /* the unwrap name whose array is being read */
-    uint64_t index;       /* index of the last value in its array */
+    bool wrapped;        /* the current array is an unwrapped member */
+    bool started;        /* the BOM check is done */
+    bool probing;        /* keep is pinned at a wrapper object's '{' */
+    enum ss_err err;     /* the error that failed the reader */
+    const char *wrapper; /* the unwrap name whose array is being read */
+    uint64_t index;      /* index of the last value in its array */
     enum ss_json_reader_shape shape;
     uint64_t max_elem;
     struct ss_json_opts opts;
     const char *const *unwrap;
-    struct ss_json_doc doc; /* the current value */
+    struct ss_json_doc doc;  /* the current value */
     struct ss_map wrap_keys; /* member names of the wrapper object being read */
 };
 
-static struct ss_json_reader *reader_new(const struct ss_json_opts *opts,
-                                         const char *const *unwrap)
+static struct ss_json_reader *reader_new(const struct ss_json_opts *opts, const char *const *unwrap)
 {
     struct ss_json_reader *r = ss_xcalloc(1, sizeof(*r));
     if (opts)
@@ -258,8 +257,7 @@ static enum ss_err parse_at(struct ss_json_reader *r, struct ss_diag *diag)
                                            &r->opts, outer, &end, &more, &tmp);
         if (!e) {
             if (end - r->pos > r->max_elem)
-                return fail_at(r, r->pos, SS_ETOOBIG, "value larger than the element limit",
-                               diag);
+                return fail_at(r, r->pos, SS_ETOOBIG, "value larger than the element limit", diag);
             r->pos = end;
             return SS_OK;
         }
@@ -283,8 +281,7 @@ static enum ss_err parse_at(struct ss_json_reader *r, struct ss_diag *diag)
 }
 
 /* Parses the value at pos as the next result. */
-static enum ss_err take_value(struct ss_json_reader *r, struct ss_json *out,
-                              struct ss_diag *diag)
+static enum ss_err take_value(struct ss_json_reader *r, struct ss_json *out, struct ss_diag *diag)
 {
     if (!r->probing)
         r->keep = r->pos;
@@ -512,8 +509,7 @@ static void skip_bom(struct ss_json_reader *r, struct ss_diag *diag)
         r->pos = 3;
 }
 
-enum ss_err ss_json_reader_next(struct ss_json_reader *r, struct ss_json *out,
-                                struct ss_diag *diag)
+enum ss_err ss_json_reader_next(struct ss_json_reader *r, struct ss_json *out, struct ss_diag *diag)
 {
     struct ss_json none = {NULL, NULL};
     enum ss_err e = SS_OK;
@@ -525,11 +521,18 @@ enum ss_err ss_json_reader_next(struct ss_json_reader *r, struct ss_json *out,
     for (;;) {
         int done;
         switch (r->state) {
-        case ST_TOP: done = step_top(r, out, &e, diag); break;
+        case ST_TOP:
+            done = step_top(r, out, &e, diag);
+            break;
         case ST_ARR_FIRST:
-        case ST_ARR_NEXT: done = step_array(r, out, &e, diag); break;
-        case ST_WRAP_REST: done = step_wrap_rest(r, &e, diag); break;
-        default: return SS_EINVAL;
+        case ST_ARR_NEXT:
+            done = step_array(r, out, &e, diag);
+            break;
+        case ST_WRAP_REST:
+            done = step_wrap_rest(r, &e, diag);
+            break;
+        default:
+            return SS_EINVAL;
         }
         if (done)
             break;

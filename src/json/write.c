@@ -84,7 +84,11 @@ static const char hexdig[] = "0123456789abcdef";
 
 static void put_u(struct ss_buf *b, unsigned cp)
 {
-    char e[6] = {'\\', 'u', hexdig[(cp >> 12) & 15], hexdig[(cp >> 8) & 15], hexdig[(cp >> 4) & 15],
+    char e[6] = {'\\',
+                 'u',
+                 hexdig[(cp >> 12) & 15],
+                 hexdig[(cp >> 8) & 15],
+                 hexdig[(cp >> 4) & 15],
                  hexdig[cp & 15]};
     ss_buf_add(b, e, 6);
 }
@@ -96,8 +100,7 @@ static unsigned decode_utf8(const unsigned char *s, int n)
         return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
     if (n == 3)
         return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-    return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
-           (s[3] & 0x3Fu);
+    return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
 }
 
 static void put_non_ascii(struct ss_buf *b, const unsigned char *s, int n, bool ascii)
@@ -142,13 +145,27 @@ static void put_string(struct ss_jw *w, const char *str, size_t len)
         } else {
             const char *e = NULL;
             switch (c) {
-            case '"': e = "\\\""; break;
-            case '\\': e = "\\\\"; break;
-            case '\n': e = "\\n"; break;
-            case '\r': e = "\\r"; break;
-            case '\t': e = "\\t"; break;
-            case '\b': e = "\\b"; break;
-            case '\f': e = "\\f"; break;
+            case '"':
+                e = "\\\"";
+                break;
+            case '\\':
+                e = "\\\\";
+                break;
+            case '\n':
+                e = "\\n";
+                break;
+            case '\r':
+                e = "\\r";
+                break;
+            case '\t':
+                e = "\\t";
+                break;
+            case '\b':
+                e = "\\b";
+                break;
+            case '\f':
+                e = "\\f";
+                break;
             }
             if (e)
                 ss_buf_add(b, e, 2);
@@ -315,9 +332,15 @@ void ss_jw_value(struct ss_jw *w, struct ss_json v)
     struct ss_str key, s;
     struct ss_json child;
     switch (ss_json_kind(v)) {
-    case SS_JSON_NULL: ss_jw_null(w); break;
-    case SS_JSON_FALSE: ss_jw_bool(w, false); break;
-    case SS_JSON_TRUE: ss_jw_bool(w, true); break;
+    case SS_JSON_NULL:
+        ss_jw_null(w);
+        break;
+    case SS_JSON_FALSE:
+        ss_jw_bool(w, false);
+        break;
+    case SS_JSON_TRUE:
+        ss_jw_bool(w, true);
+        break;
     case SS_JSON_INT:
     case SS_JSON_REAL:
         s = ss_json_num_text(v);
@@ -346,7 +369,8 @@ void ss_jw_value(struct ss_jw *w, struct ss_json v)
             ss_jw_arr_end(w);
         break;
     }
-    case SS_JSON_NONE: break;
+    case SS_JSON_NONE:
+        break;
     }
 }
 

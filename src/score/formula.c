@@ -37,8 +37,7 @@ void ss_control_score(int max_score, uint32_t healthy, uint32_t unhealthy, uint3
     out->percentage = out->max > 0 ? ss_round4(out->current / out->max) : 0.0;
 }
 
-void ss_total_score(const struct ss_control_result *controls, size_t n,
-                    struct ss_score_result *out)
+void ss_total_score(const struct ss_control_result *controls, size_t n, struct ss_score_result *out)
 {
     int max = 0;
     double sum = 0;

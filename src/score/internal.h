@@ -10,7 +10,7 @@
 #include "common/hashmap.h"
 #include "securescore/score.h"
 
-enum { CNT_H = 0, CNT_U = 1, CNT_NA = 2 };         /* index into a cnt triple */
+enum { CNT_H = 0, CNT_U = 1, CNT_NA = 2 };           /* index into a cnt triple */
 enum { EFF_GIVEN = 0, EFF_EXEMPT, EFF_OFFBYPOLICY }; /* why the effective status is what it is */
 
 struct mg {
@@ -20,14 +20,14 @@ struct mg {
 };
 
 struct sub {
-    char id[40];               /* lower-case GUID */
-    const char *name;          /* display name */
-    const char *state;         /* "Enabled", "Disabled", ... */
+    char id[40];       /* lower-case GUID */
+    const char *name;  /* display name */
+    const char *state; /* "Enabled", "Disabled", ... */
     bool enabled;
-    uint8_t env;               /* enum ss_environment */
-    long mg;                   /* -1: directly under the tenant root */
-    int64_t imported_weight;   /* -1: none */
-    uint32_t weight;           /* resources with a counting H/U assessment */
+    uint8_t env;             /* enum ss_environment */
+    long mg;                 /* -1: directly under the tenant root */
+    int64_t imported_weight; /* -1: none */
+    uint32_t weight;         /* resources with a counting H/U assessment */
 };
 
 struct res {
@@ -47,11 +47,11 @@ struct asmt {
     uint8_t eff;       /* effective */
     uint8_t eff_cause; /* EFF_* */
     uint8_t pad;
-    uint32_t source;   /* input number, 0 = none */
-    uint32_t cause;    /* interned string + 1, 0 = none */
-    uint32_t desc;     /* interned string + 1, 0 = none */
-    int64_t first;     /* ticks */
-    int64_t changed;   /* ticks */
+    uint32_t source; /* input number, 0 = none */
+    uint32_t cause;  /* interned string + 1, 0 = none */
+    uint32_t desc;   /* interned string + 1, 0 = none */
+    int64_t first;   /* ticks */
+    int64_t changed; /* ticks */
 };
 
 /* A resource's counts of counting assessments in one control, by effective status. */
@@ -66,10 +66,10 @@ enum { SCOPE_TENANT = 0, SCOPE_MG, SCOPE_SUB, SCOPE_PREFIX };
 
 /* An exemption or a disabled recommendation. */
 struct override {
-    uint32_t next;  /* next override of the same recommendation + 1 */
-    uint8_t kind;   /* OV_* */
-    uint8_t scope;  /* SCOPE_* */
-    uint32_t target; /* mg or sub index */
+    uint32_t next;      /* next override of the same recommendation + 1 */
+    uint8_t kind;       /* OV_* */
+    uint8_t scope;      /* SCOPE_* */
+    uint32_t target;    /* mg or sub index */
     const char *prefix; /* SCOPE_PREFIX: lower-cased id prefix, arena */
     size_t prefix_len;
     int64_t expires; /* ticks, 0 = never */

@@ -22,9 +22,12 @@ static bool scope_covers(const struct ss_score *s, const struct override *o, uin
 {
     const struct res *r = &s->res[ri];
     switch (o->scope) {
-    case SCOPE_TENANT: return true;
-    case SCOPE_SUB: return r->sub == o->target;
-    case SCOPE_MG: return ss_score_sub_in_mg(s, r->sub, o->target);
+    case SCOPE_TENANT:
+        return true;
+    case SCOPE_SUB:
+        return r->sub == o->target;
+    case SCOPE_MG:
+        return ss_score_sub_in_mg(s, r->sub, o->target);
     default:
         /* an id prefix ending at a path boundary */
         return r->id_len >= o->prefix_len && ss_mem_eq_nocase(r->id, o->prefix, o->prefix_len) &&
@@ -79,7 +82,8 @@ static enum ss_err parse_scope(struct ss_score *s, const char *scope, struct ove
             return ss_diag_set(diag, SS_EINPUT, "scope \"%s\": not a subscription GUID", scope);
         return SS_OK;
     }
-    if (prefix_ok && len > 15 && ss_mem_eq_nocase(scope, "/subscriptions/", 15)) {
+    if (prefix_ok && len > 15 + 36 && ss_mem_eq_nocase(scope, "/subscriptions/", 15) &&
+        ss_is_guid(scope + 15, 36) && scope[15 + 36] == '/') {
         o->scope = SCOPE_PREFIX;
         o->prefix = ss_arena_strndup(&s->mem, scope, len);
         o->prefix_len = len;
@@ -118,10 +122,10 @@ enum ss_err ss_score_exempt(struct ss_score *s, const char *scope, uint32_t rec,
         return ss_diag_set(diag, SS_EINVAL, "unknown recommendation");
     if (category && *category && strcmp(category, "Waiver") != 0 &&
         strcmp(category, "Mitigated") != 0)
-        return ss_diag_set(diag, SS_EINPUT, "exemption category \"%s\": expected Waiver or Mitigated",
-                           category);
-    o.category = category && *category ? ss_arena_strndup(&s->mem, category, strlen(category))
-                                       : "Waiver";
+        return ss_diag_set(diag, SS_EINPUT,
+                           "exemption category \"%s\": expected Waiver or Mitigated", category);
+    o.category =
+        category && *category ? ss_arena_strndup(&s->mem, category, strlen(category)) : "Waiver";
     enum ss_err e = parse_scope(s, scope, &o, true, diag);
     if (!e)
         add_override(s, &o, rec);

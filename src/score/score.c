@@ -179,10 +179,9 @@ enum ss_err ss_score_sub(struct ss_score *s, const char *id, size_t len, uint32_
         size_t old = s->subcap;
         s->subcap = s->subcap ? s->subcap * 2 : 16;
         s->subs = ss_xreallocarray(s->subs, s->subcap, sizeof(*s->subs));
-        s->cnt = ss_xreallocarray(s->cnt, s->subcap * (s->nctls ? s->nctls : 1) * 3,
-                                  sizeof(uint32_t));
-        memset(s->cnt + old * s->nctls * 3, 0,
-               (s->subcap - old) * s->nctls * 3 * sizeof(uint32_t));
+        s->cnt =
+            ss_xreallocarray(s->cnt, s->subcap * (s->nctls ? s->nctls : 1) * 3, sizeof(uint32_t));
+        memset(s->cnt + old * s->nctls * 3, 0, (s->subcap - old) * s->nctls * 3 * sizeof(uint32_t));
     }
     struct sub *b = &s->subs[s->nsubs];
     memset(b, 0, sizeof(*b));
@@ -327,6 +326,18 @@ long ss_score_find_resource(const struct ss_score *s, const char *id, size_t len
     return s->res_index[i] ? (long)s->res_index[i] - 1 : -1;
 }
 
+/* Interns a resource type, lower-cased (ARM types compare ignoring case). */
+static const char *intern_type(struct ss_score *s, const char *type)
+{
+    char low[256];
+    size_t n = strlen(type);
+    n = n < sizeof(low) - 1 ? n : sizeof(low) - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (type[i] >= 'A' && type[i] <= 'Z') ? (char)(type[i] + 32) : type[i];
+    low[n] = '\0';
+    return str_at(s, intern(s, low));
+}
+
 static void grow_res_index(struct ss_score *s)
 {
     size_t cap = s->res_icap ? s->res_icap * 2 : 1024;
@@ -334,7 +345,8 @@ static void grow_res_index(struct ss_score *s)
     s->res_index = ss_xcalloc(cap, sizeof(uint32_t));
     s->res_icap = cap;
     for (size_t r = 0; r < s->nres; r++) {
-        size_t mask = cap - 1, i = (size_t)ss_hash_bytes(s->res[r].id, s->res[r].id_len, true) & mask;
+        size_t mask = cap - 1,
+               i = (size_t)ss_hash_bytes(s->res[r].id, s->res[r].id_len, true) & mask;
         while (s->res_index[i])
             i = (i + 1) & mask;
         s->res_index[i] = (uint32_t)r + 1;
@@ -349,7 +361,7 @@ enum ss_err ss_score_resource(struct ss_score *s, const char *id, size_t len, co
     long found = ss_score_find_resource(s, id, len);
     if (found >= 0) {
         if (type && *type && !s->res[found].type)
-            s->res[found].type = str_at(s, intern(s, type));
+            s->res[found].type = intern_type(s, type);
         *out = (uint32_t)found;
         return SS_OK;
     }
@@ -372,15 +384,8 @@ enum ss_err ss_score_resource(struct ss_score *s, const char *id, size_t len, co
     r->id = ss_arena_strndup(&s->mem, id, len);
     r->id_len = (uint32_t)len;
     r->sub = sub;
-    if (type && *type) {
-        char low[256];
-        size_t n = strlen(type);
-        n = n < sizeof(low) - 1 ? n : sizeof(low) - 1;
-        for (size_t i = 0; i < n; i++)
-            low[i] = (type[i] >= 'A' && type[i] <= 'Z') ? (char)(type[i] + 32) : type[i];
-        low[n] = '\0';
-        r->type = str_at(s, intern(s, low));
-    }
+    if (type && *type)
+        r->type = intern_type(s, type);
     size_t slot = res_slot(s, r->id, len, ss_hash_bytes(r->id, len, true));
     s->res_index[slot] = (uint32_t)s->nres + 1;
     *out = (uint32_t)s->nres++;
@@ -439,8 +444,8 @@ static struct rc *rc_find(struct ss_score *s, struct res *r, uint32_t ctl)
 
 static void rc_add(struct rc *c, uint8_t status, int delta)
 {
-    uint16_t *f = status == SS_STATUS_HEALTHY     ? &c->h
-                  : status == SS_STATUS_UNHEALTHY ? &c->u
+    uint16_t *f = status == SS_STATUS_HEALTHY         ? &c->h
+                  : status == SS_STATUS_UNHEALTHY     ? &c->u
                   : status == SS_STATUS_NOTAPPLICABLE ? &c->na
                                                       : NULL;
     if (f)
@@ -519,8 +524,8 @@ static uint32_t asmt_alloc(struct ss_score *s)
 
 enum ss_err ss_score_set(struct ss_score *s, const struct ss_assessment *a, bool *replaced)
 {
-    if (a->res >= s->nres || a->rec >= ss_catalog_nrecs(s->cat) ||
-        a->status < SS_STATUS_HEALTHY || a->status > SS_STATUS_NOTAPPLICABLE)
+    if (a->res >= s->nres || a->rec >= ss_catalog_nrecs(s->cat) || a->status < SS_STATUS_HEALTHY ||
+        a->status > SS_STATUS_NOTAPPLICABLE)
         return SS_EINVAL;
     struct res *r = &s->res[a->res];
     struct asmt *x = asmt_find(s, r, a->rec, NULL);
@@ -712,8 +717,8 @@ enum ss_status ss_score_resource_state(const struct ss_score *s, uint32_t res, u
         if (c->ctl != ctl)
             continue;
         int st = state_of(c);
-        return st == CNT_H   ? SS_STATUS_HEALTHY
-               : st == CNT_U ? SS_STATUS_UNHEALTHY
+        return st == CNT_H    ? SS_STATUS_HEALTHY
+               : st == CNT_U  ? SS_STATUS_UNHEALTHY
                : st == CNT_NA ? SS_STATUS_NOTAPPLICABLE
                               : SS_STATUS_NONE;
     }

@@ -355,7 +355,9 @@ static void run_cli(struct runner *r, struct tcase *c)
     int argc = split_args(line.ptr ? line.ptr : (char *)"", argv, 256);
     if (argc && strcmp(argv[0], "securescore") == 0)
         argv[0] = (char *)r->bin;
-    int want_exit = sx ? (int)strtol(sx->attr[0] ? sx->attr : sx->body.ptr ? sx->body.ptr : "0",
+    int want_exit = sx ? (int)strtol(sx->attr[0]    ? sx->attr
+                                     : sx->body.ptr ? sx->body.ptr
+                                                    : "0",
                                      NULL, 10)
                        : 0;
     int rc = argc ? run_cmd(r, argv, &in, &out, &err) : -1;

@@ -47,7 +47,7 @@ const char *ss_test_shared(void);
     do {                                                                                           \
         const char *a_ = (a), *b_ = (b);                                                           \
         if (!a_ || !b_ || strcmp(a_, b_) != 0)                                                     \
-            ss_test_fail(t_, __FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b,            \
+            ss_test_fail(t_, __FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b,             \
                          a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                  \
     } while (0)
 #define CHECK_MEMEQ(p, n, s)                                                                       \

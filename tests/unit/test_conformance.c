@@ -61,7 +61,8 @@ static struct ss_score *build(struct ss_test *t_, struct ss_catalog *cat, uint32
 
 TEST(conformance_rest_example_control_rows)
 {
-    struct ss_json_doc *doc = load_shared(t_, "ListSecureScoreControlsForNameWithExpand_builtin_example.json");
+    struct ss_json_doc *doc =
+        load_shared(t_, "ListSecureScoreControlsForNameWithExpand_builtin_example.json");
     REQUIRE(doc);
     struct ss_catalog *cat = ss_catalog_new();
     uint32_t sub = 0;
