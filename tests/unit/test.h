@@ -14,6 +14,7 @@
 struct ss_test {
     const char *name;
     int failures;
+    int quiet; /* count failures without printing them (the harness's self-test) */
 };
 
 void ss_test_fail(struct ss_test *t, const char *file, int line, const char *fmt, ...)
