@@ -46,7 +46,7 @@ struct asmt {
     uint8_t status;    /* as given */
     uint8_t eff;       /* effective */
     uint8_t eff_cause; /* EFF_* */
-    uint8_t pad;
+    uint8_t counted;   /* the counters hold eff (its recommendation counted when applied) */
     uint32_t source; /* input number, 0 = none */
     uint32_t cause;  /* interned string + 1, 0 = none */
     uint32_t desc;   /* interned string + 1, 0 = none */
@@ -62,7 +62,7 @@ struct rc {
 };
 
 enum { OV_EXEMPT = 1, OV_DISABLE = 2 };
-enum { SCOPE_TENANT = 0, SCOPE_MG, SCOPE_SUB, SCOPE_PREFIX };
+enum { SCOPE_TENANT = 0, SCOPE_MG, SCOPE_PREFIX };
 
 /* An exemption or a disabled recommendation. */
 struct override {
@@ -108,7 +108,8 @@ struct ss_score {
 
 /* Computes the effective status of assessment x of resource ri (no counter change). */
 void ss__score_effective(const struct ss_score *s, uint32_t ri, struct asmt *x);
-/* Moves resource ri's counters for rec from effective status `from` to `to`. */
-void ss__score_move(struct ss_score *s, uint32_t ri, uint32_t rec, uint8_t from, uint8_t to);
+/* Recomputes x's effective status and moves the counters of resource ri
+ * accordingly (`removing`: take x out of the counters). */
+void ss__score_update(struct ss_score *s, uint32_t ri, struct asmt *x, bool removing);
 
 #endif

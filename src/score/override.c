@@ -24,10 +24,13 @@ static bool scope_covers(const struct ss_score *s, const struct override *o, uin
     switch (o->scope) {
     case SCOPE_TENANT:
         return true;
-    case SCOPE_SUB:
-        return r->sub == o->target;
-    case SCOPE_MG:
-        return ss_score_sub_in_mg(s, r->sub, o->target);
+    case SCOPE_MG: {
+        /* resolved by name each time: the group may be declared after the override */
+        void *v = NULL;
+        if (!ss_map_find(&s->mg_index, o->prefix, o->prefix_len, &v))
+            return false;
+        return ss_score_sub_in_mg(s, r->sub, (uint32_t)(uintptr_t)v - 1);
+    }
     default:
         /* an id prefix ending at a path boundary */
         return r->id_len >= o->prefix_len && ss_mem_eq_nocase(r->id, o->prefix, o->prefix_len) &&
@@ -73,17 +76,15 @@ static enum ss_err parse_scope(struct ss_score *s, const char *scope, struct ove
     }
     if (len > n && ss_mem_eq_nocase(scope, mg_prefix, n) && !memchr(scope + n, '/', len - n)) {
         o->scope = SCOPE_MG;
-        o->target = ss_score_mg(s, scope + n, len - n);
+        o->prefix = ss_arena_strndup(&s->mem, scope + n, len - n);
+        o->prefix_len = len - n;
         return SS_OK;
     }
-    if (len == 15 + 36 && ss_mem_eq_nocase(scope, "/subscriptions/", 15)) {
-        o->scope = SCOPE_SUB;
-        if (ss_score_sub(s, scope + 15, 36, &o->target))
-            return ss_diag_set(diag, SS_EINPUT, "scope \"%s\": not a subscription GUID", scope);
-        return SS_OK;
-    }
-    if (prefix_ok && len > 15 + 36 && ss_mem_eq_nocase(scope, "/subscriptions/", 15) &&
-        ss_is_guid(scope + 15, 36) && scope[15 + 36] == '/') {
+    /* A subscription, or (exemptions) a resource group or resource under one: an id
+     * prefix, so scopes need not exist yet and nothing is created for them. */
+    bool sub = len == 15 + 36;
+    if (len >= 15 + 36 && ss_mem_eq_nocase(scope, "/subscriptions/", 15) &&
+        ss_is_guid(scope + 15, 36) && (sub || (prefix_ok && scope[15 + 36] == '/'))) {
         o->scope = SCOPE_PREFIX;
         o->prefix = ss_arena_strndup(&s->mem, scope, len);
         o->prefix_len = len;
@@ -151,9 +152,7 @@ void ss_score_reapply(struct ss_score *s)
     for (uint32_t ri = 0; ri < s->nres; ri++) {
         for (uint32_t i = s->res[ri].asmt; i; i = s->asmts[i - 1].next) {
             struct asmt *x = &s->asmts[i - 1];
-            uint8_t old = x->eff;
-            ss__score_effective(s, ri, x);
-            ss__score_move(s, ri, x->rec, old, x->eff);
+            ss__score_update(s, ri, x, false);
         }
     }
 }

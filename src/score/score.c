@@ -117,12 +117,13 @@ void ss_score_mg_set(struct ss_score *s, uint32_t mg, const char *display_name, 
         return;
     if (display_name && *display_name)
         s->mgs[mg].display = ss_arena_strndup(&s->mem, display_name, strlen(display_name));
+    if (parent >= (long)s->nmgs)
+        return;
     /* Refuse a parent that would make a cycle: walk up from the new parent. */
     for (long p = parent, hops = 0; p >= 0 && hops <= (long)s->nmgs; p = s->mgs[p].parent, hops++)
         if ((uint32_t)p == mg)
             return;
-    if (parent < (long)s->nmgs)
-        s->mgs[mg].parent = parent;
+    s->mgs[mg].parent = parent;
 }
 
 size_t ss_score_nmgs(const struct ss_score *s)
@@ -457,14 +458,13 @@ static bool is_hu(uint8_t st)
     return st == SS_STATUS_HEALTHY || st == SS_STATUS_UNHEALTHY;
 }
 
-/* Moves the counters of resource `ri` from effective status `from` to `to` for `rec`. */
-void ss__score_move(struct ss_score *s, uint32_t ri, uint32_t rec, uint8_t from, uint8_t to)
+/* Moves resource ri's counters for `rec` from counting status `from` to `to`
+ * (SS_STATUS_NONE: not counted). */
+static void move(struct ss_score *s, uint32_t ri, uint32_t rec, uint8_t from, uint8_t to)
 {
     if (from == to)
         return;
     const struct ss_rec *rr = ss_catalog_rec(s->cat, rec);
-    if (!rr || !ss_rec_counts(rr))
-        return;
     struct res *r = &s->res[ri];
     for (uint32_t i = 0; i < rr->ncontrols; i++) {
         uint32_t ctl = rr->controls[i];
@@ -489,6 +489,18 @@ void ss__score_move(struct ss_score *s, uint32_t ri, uint32_t rec, uint8_t from,
         if (had != (r->nhu > 0))
             s->subs[r->sub].weight += had ? (uint32_t)-1 : 1;
     }
+}
+
+void ss__score_update(struct ss_score *s, uint32_t ri, struct asmt *x, bool removing)
+{
+    /* What the counters hold for x: its effective status if it counted when applied. */
+    uint8_t from = x->counted ? x->eff : SS_STATUS_NONE;
+    bool counts = !removing && ss_rec_counts(ss_catalog_rec(s->cat, x->rec));
+    if (!removing)
+        ss__score_effective(s, ri, x);
+    uint8_t to = counts ? x->eff : SS_STATUS_NONE;
+    x->counted = counts;
+    move(s, ri, x->rec, from, to);
 }
 
 /* ---- assessments ---- */
@@ -533,12 +545,13 @@ enum ss_err ss_score_set(struct ss_score *s, const struct ss_assessment *a, bool
         return SS_EDUPLICATE;
     if (replaced)
         *replaced = x != NULL;
-    uint8_t old_eff = x ? x->eff : SS_STATUS_NONE;
     if (!x) {
         uint32_t i = asmt_alloc(s);
         x = &s->asmts[i - 1];
         x->rec = a->rec;
         x->next = r->asmt;
+        x->eff = SS_STATUS_NONE;
+        x->counted = 0;
         r->asmt = i;
         s->nasmt++;
     }
@@ -548,8 +561,7 @@ enum ss_err ss_score_set(struct ss_score *s, const struct ss_assessment *a, bool
     x->desc = intern(s, a->description);
     x->first = a->first_evaluation;
     x->changed = a->status_change;
-    ss__score_effective(s, a->res, x);
-    ss__score_move(s, a->res, a->rec, old_eff, x->eff);
+    ss__score_update(s, a->res, x, false);
     return SS_OK;
 }
 
@@ -562,7 +574,7 @@ bool ss_score_remove(struct ss_score *s, uint32_t res, uint32_t rec)
     struct asmt *x = asmt_find(s, r, rec, &link);
     if (!x)
         return false;
-    ss__score_move(s, res, rec, x->eff, SS_STATUS_NONE);
+    ss__score_update(s, res, x, true);
     uint32_t i = *link;
     *link = x->next;
     x->next = s->free_asmt;
@@ -637,7 +649,7 @@ void ss_score_control_result(const struct ss_score *s, uint32_t sub, uint32_t ct
                              struct ss_control_result *out)
 {
     const struct ss_control *c = ss_catalog_control(s->cat, ctl);
-    if (sub >= s->nsubs || !c || ctl >= s->nctls) {
+    if (!ss_score_sub_enabled(s, sub) || !c || ctl >= s->nctls) {
         memset(out, 0, sizeof(*out));
         return;
     }
@@ -673,7 +685,9 @@ static void weighted_total(const struct ss_score *s, const uint32_t *subs, size_
     }
     total->max = max;
     total->current = ss_round2(current);
-    total->percentage = sum_weights > 0 ? ss_round2(100.0 * sum_totals / sum_weights) / 100.0 : 0;
+    /* round(100 * x, 2) as a fraction, printed with its 4 digits (75.54 -> 0.7554) */
+    total->percentage =
+        sum_weights > 0 ? ss_round4(ss_round2(100.0 * sum_totals / sum_weights) / 100.0) : 0;
 }
 
 void ss_score_aggregate(const struct ss_score *s, const uint32_t *subs, size_t n,
