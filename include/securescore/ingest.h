@@ -55,6 +55,9 @@ struct ss_ingest;
 /* Returns a new reader filling `s` (borrowed) and, for unknown keys, `cat` (borrowed). */
 struct ss_ingest *ss_ingest_new(struct ss_score *s, struct ss_catalog *cat);
 void ss_ingest_free(struct ss_ingest *in);
+/* Marks a file not to be read as an input when a directory holds it (the
+ * exemptions file given on its own, for instance). */
+void ss_ingest_skip(struct ss_ingest *in, const char *path);
 /* Reads a file ("-" = standard input) or, recursively, a directory's *.json,
  * *.jsonl and *.ndjson files in name order. */
 enum ss_err ss_ingest_path(struct ss_ingest *in, const char *path, struct ss_diag *diag);

@@ -51,6 +51,6 @@ struct ss_catalog;
 struct ss_score;
 /* scan --explain: prints why a control is below its maximum. Returns an exit code. */
 int cli_explain(const struct ss_catalog *cat, const struct ss_score *s, const uint32_t *subs,
-                size_t nsubs, const char *control);
+                size_t nsubs, const char *control, long limit);
 
 #endif

@@ -43,6 +43,7 @@ const char cmd_scan_usage[] =
     "                         below PERCENT (0-100)\n"
     "  --explain CONTROL      list the unhealthy resources of a control (GUID or name)\n"
     "                         and the recommendations that keep them unhealthy\n"
+    "  --limit N              --explain: list at most N resources (default 50, 0 = all)\n"
     "\n"
     "Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 below --fail-under, 65 bad input.\n";
 
@@ -67,6 +68,8 @@ struct scan {
     struct ss_score *score;
     uint32_t *subs; /* selected, enabled subscriptions */
     size_t nsubs;
+    int label_width; /* of the table's scope column */
+    long limit;      /* --limit for --explain (0: all) */
 };
 
 /* ---- options ---- */
@@ -160,6 +163,16 @@ static int set_explain(struct scan *sc, const char *v)
     return 0;
 }
 
+static int set_limit(struct scan *sc, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 0)
+        return cli_value_error("scan", "--limit: expected a count (0 = all), got '%s'", v);
+    sc->limit = n;
+    return 0;
+}
+
 static int set_no_builtin(struct scan *sc, const char *v)
 {
     (void)v;
@@ -189,6 +202,7 @@ static const struct optdef optdefs[] = {
     {"--as-of", true, set_as_of},
     {"--fail-under", true, set_fail_under},
     {"--explain", true, set_explain},
+    {"--limit", true, set_limit},
     {"--no-builtin", false, set_no_builtin},
     {"--subscription", true, set_select},
 };
@@ -254,6 +268,8 @@ static int load(struct scan *sc)
     sc->score = ss_score_new(sc->cat);
     ss_score_set_now(sc->score, sc->now);
     struct ss_ingest *in = ss_ingest_new(sc->score, sc->cat);
+    if (sc->exemptions)
+        ss_ingest_skip(in, sc->exemptions);
     for (int i = 0; !e && i < sc->ninputs; i++)
         e = ss_ingest_path(in, sc->inputs[i], &d);
     if (!e && sc->exemptions)
@@ -425,23 +441,34 @@ static double pct(double fraction)
     return fraction * 100.0;
 }
 
+static void scope_label(const struct scope *s, char *label, size_t size)
+{
+    bool is_sub = !strcmp(s->kind, "subscription");
+    if (is_sub && strcmp(s->name, s->id + 15) != 0)
+        snprintf(label, size, "%.40s (%s)", s->name, s->id + 15);
+    else
+        snprintf(label, size, "%.80s", is_sub ? s->id + 15 : s->name);
+}
+
 static void print_scope_row(const struct scan *sc, const struct scope *s)
 {
     bool is_sub = !strcmp(s->kind, "subscription");
     bool disabled = is_sub && !ss_score_sub_enabled(sc->score, s->subs[0]);
     char label[128];
-    if (is_sub && strcmp(s->name, s->id + 15) != 0)
-        snprintf(label, sizeof(label), "%.40s (%s)", s->name, s->id + 15);
-    else
-        snprintf(label, sizeof(label), "%.80s", is_sub ? s->id + 15 : s->name);
+    scope_label(s, label, sizeof(label));
     const char *env = is_sub || !strcmp(s->kind, "environment") ? ss_environment_name(s->env) : "-";
     if (disabled) {
-        printf("%-80s  %-11s  %s (no score)\n", label, env,
+        printf("%-*s  %-11s  %s (no score)\n", sc->label_width, label, env,
                ss_score_sub_state(sc->score, s->subs[0]));
         return;
     }
-    printf("%-80s  %-11s  %6.2f%%  %7.2f / %-3d  %8llu\n", label, env, pct(s->total.percentage),
-           s->total.current, s->total.max, (unsigned long long)s->total.weight);
+    char points[40];
+    if (sc->agg == SS_AGG_WEIGHTED && !is_sub)
+        snprintf(points, sizeof(points), "%s", "-"); /* a weighted average has no points */
+    else
+        snprintf(points, sizeof(points), "%7.2f / %-3d", s->total.current, s->total.max);
+    printf("%-*s  %-11s  %6.2f%%  %-13s  %8llu\n", sc->label_width, label, env,
+           pct(s->total.percentage), points, (unsigned long long)s->total.weight);
 }
 
 static size_t enabled_count(const struct scan *sc, const struct scope *s)
@@ -468,15 +495,21 @@ static void print_controls(const struct scan *sc, const struct scope *t)
 
 static void print_table(struct scan *sc, struct scope *rows, size_t nrows, struct scope *tenant)
 {
-    printf("%-80s  %-11s  %7s  %-13s  %8s\n", "SCOPE", "ENVIRONMENT", "SCORE", "CURRENT / MAX",
-           "WEIGHT");
-    for (size_t i = 0; i < nrows; i++)
-        print_scope_row(sc, &rows[i]);
     char label[128];
     size_t n = enabled_count(sc, tenant);
     snprintf(label, sizeof(label), "%.60s (%s, %zu enabled subscription%s)", tenant->name,
              sc->agg == SS_AGG_POOLED ? "pooled" : "weighted", n, n == 1 ? "" : "s");
     snprintf(tenant->name, sizeof(tenant->name), "%s", label);
+    sc->label_width = (int)strlen(label);
+    for (size_t i = 0; i < nrows; i++) {
+        scope_label(&rows[i], label, sizeof(label));
+        if ((int)strlen(label) > sc->label_width)
+            sc->label_width = (int)strlen(label);
+    }
+    printf("%-*s  %-11s  %7s  %-13s  %8s\n", sc->label_width, "SCOPE", "ENVIRONMENT", "SCORE",
+           "CURRENT / MAX", "WEIGHT");
+    for (size_t i = 0; i < nrows; i++)
+        print_scope_row(sc, &rows[i]);
     print_scope_row(sc, tenant);
     print_controls(sc, tenant);
 }
@@ -707,6 +740,8 @@ static void print_csv(const struct scan *sc, struct scope *rows, size_t nrows)
            "potential_increase,healthy,unhealthy,not_applicable,weight\n");
     for (size_t i = 0; i < nrows; i++) {
         const struct scope *s = &rows[i];
+        if (!strcmp(s->kind, "subscription") && !ss_score_sub_enabled(sc->score, s->subs[0]))
+            continue; /* no score, as Azure gives none */
         csv_row(s, "", "", s->total.max, s->total.current, s->total.percentage, NULL,
                 s->total.weight);
         for (size_t c = 0; c < ss_catalog_ncontrols(sc->cat); c++) {
@@ -753,8 +788,13 @@ static int render(struct scan *sc)
         struct ss_score_result pooled;
         ss_score_aggregate(sc->score, sc->subs, sc->nsubs, SS_AGG_POOLED, &pooled, NULL);
         if (pct(pooled.percentage) < sc->fail_under) {
-            fprintf(stderr, "securescore: score %.2f%% is below --fail-under %g%%\n",
-                    pct(pooled.percentage), sc->fail_under);
+            if (!pooled.max)
+                fprintf(stderr, "securescore: nothing was scored (no assessed resource in an "
+                                "enabled subscription): below --fail-under %g%%\n",
+                        sc->fail_under);
+            else
+                fprintf(stderr, "securescore: score %.2f%% is below --fail-under %g%%\n",
+                        pct(pooled.percentage), sc->fail_under);
             rc = EXIT_BELOW;
         }
     }
@@ -772,6 +812,7 @@ int cmd_scan(int argc, char **argv)
     struct scan sc;
     memset(&sc, 0, sizeof(sc));
     sc.fail_under = -1;
+    sc.limit = 50;
     sc.now = (int64_t)time(NULL) * 10000000;
     int rc = parse_args(&sc, argc, argv);
     if (!rc)
@@ -779,7 +820,7 @@ int cmd_scan(int argc, char **argv)
     if (!rc)
         rc = select_subs(&sc);
     if (!rc && sc.explain)
-        rc = cli_explain(sc.cat, sc.score, sc.subs, sc.nsubs, sc.explain);
+        rc = cli_explain(sc.cat, sc.score, sc.subs, sc.nsubs, sc.explain, sc.limit);
     else if (!rc)
         rc = render(&sc);
     free(sc.subs);

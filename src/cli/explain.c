@@ -101,7 +101,7 @@ static bool sub_selected(const uint32_t *subs, size_t n, uint32_t sub, const str
 }
 
 int cli_explain(const struct ss_catalog *cat, const struct ss_score *s, const uint32_t *subs,
-                size_t nsubs, const char *control)
+                size_t nsubs, const char *control, long limit)
 {
     long c = ss_catalog_find_control(cat, control, strlen(control));
     if (c < 0) {
@@ -159,10 +159,13 @@ int cli_explain(const struct ss_catalog *cat, const struct ss_score *s, const ui
     printf(
         "\nUnhealthy resources (each worth %.4f points when all its recommendations are fixed):\n",
         per);
-    for (size_t i = 0; i < nbad; i++) {
+    size_t shown = limit > 0 && (size_t)limit < nbad ? (size_t)limit : nbad;
+    for (size_t i = 0; i < shown; i++) {
         printf("  %s\n", ss_score_resource_id(s, bad[i].res));
         failing(cat, s, bad[i].res, ctl, print_rec, (void *)cat);
     }
+    if (shown < nbad)
+        printf("  ... and %zu more (--limit 0 lists all)\n", nbad - shown);
     free(bad);
     free(stats);
     free(rows);

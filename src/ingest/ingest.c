@@ -29,6 +29,8 @@ struct ss_ingest {
     struct ss_ingest_stats st;
     uint32_t source;   /* number of the file being read (1-based) */
     bool need_reapply; /* hierarchy or overrides arrived after assessments */
+    char **skip;       /* real paths of files not to read as inputs */
+    size_t nskip;
 };
 
 /* One value being handled: where it is, for diagnostics. */
@@ -51,7 +53,33 @@ struct ss_ingest *ss_ingest_new(struct ss_score *s, struct ss_catalog *cat)
 
 void ss_ingest_free(struct ss_ingest *in)
 {
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->nskip; i++)
+        free(in->skip[i]);
+    free(in->skip);
     free(in);
+}
+
+void ss_ingest_skip(struct ss_ingest *in, const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return;
+    in->skip = ss_xreallocarray(in->skip, in->nskip + 1, sizeof(char *));
+    in->skip[in->nskip++] = real;
+}
+
+static bool skipped(const struct ss_ingest *in, const char *path)
+{
+    if (!in->nskip)
+        return false;
+    char *real = realpath(path, NULL);
+    bool found = false;
+    for (size_t i = 0; real && i < in->nskip && !found; i++)
+        found = strcmp(real, in->skip[i]) == 0;
+    free(real);
+    return found;
 }
 
 const struct ss_ingest_stats *ss_ingest_stats(const struct ss_ingest *in)
@@ -565,6 +593,8 @@ static enum ss_err ingest_any(struct ss_ingest *in, const char *path, int depth,
         return SS_OK; /* a symlink loop */
     if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return ingest_dir(in, path, depth, diag);
+    if (strcmp(path, "-") != 0 && skipped(in, path))
+        return SS_OK;
     return ingest_file(in, path, diag);
 }
 

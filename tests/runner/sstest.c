@@ -18,7 +18,8 @@
  *         "line:col: text".
  *   cli:  `cli` (one command line, `securescore` = the built binary), with
  *         optional `stdin`, `stdout [contains]`, `stderr [contains]`, `exit N`.
- * Macros in bodies and command lines: %SHARED% (../shared), %TMP% (a fresh
+ * Scripts (`--- cli` running /bin/sh -s with a `stdin` section) find the binary
+ * in $SS_BIN (absolute). Macros in bodies and command lines: %SHARED% (../shared), %TMP% (a fresh
  * directory per case), %SRC% (the repository root), %repeat[N x text]%,
  * %hex[41 42]hex%, %SP%, %TAB%, %CR%, %LF%. Bodies lose one trailing newline.
  *
@@ -562,6 +563,13 @@ int main(int argc, char **argv)
     char cwd[1024];
     r.src = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
     r.bin = getenv("SS_BIN") ? getenv("SS_BIN") : "build/securescore";
+    /* Scripts in cases call $SS_BIN: give them an absolute path. */
+    char *abs = realpath(r.bin, NULL);
+    if (abs) {
+        setenv("SS_BIN", abs, 1);
+        r.bin = getenv("SS_BIN");
+        free(abs);
+    }
     r.shared = getenv("SS_SHARED") ? getenv("SS_SHARED") : "../shared";
     char *only[64];
     int first = 1;
