@@ -22,8 +22,9 @@
  *    code and SQLite text would silently truncate it. SS_JSON_ALLOW_NUL
  *    keeps it (strings carry their length).
  *  - integers that do not fit in int64 are kept exactly as text (kind
- *    SS_JSON_REAL with ss_json_is_bigint() true, the double is the nearest
- *    value); the writer reprints the original text.
+ *    SS_JSON_REAL with ss_json_is_bigint() true; the double is the nearest
+ *    finite value, +-DBL_MAX beyond the range of a double); the writer
+ *    reprints the original text.
  *  - reals whose magnitude overflows a double (1e400) are an error
  *    (SS_ERANGE); underflow gives the nearest double (0 or subnormal).
  *  - limits: nesting depth, string length and document size (SS_EDEPTH,
