@@ -52,6 +52,15 @@ struct ss_ingest_stats {
 
 struct ss_ingest;
 
+/* Called for each input file; returning an error stops the walk. */
+typedef enum ss_err (*ss_file_fn)(void *arg, const char *path, struct ss_diag *diag);
+/*
+ * Calls `fn` for `path` if it is a file (or "-"), or for every *.json,
+ * *.jsonl and *.ndjson file below it if it is a directory, recursively, in
+ * name order. SS_EOPEN if a directory cannot be read.
+ */
+enum ss_err ss_input_files(const char *path, ss_file_fn fn, void *arg, struct ss_diag *diag);
+
 /* Returns a new reader filling `s` (borrowed) and, for unknown keys, `cat` (borrowed). */
 struct ss_ingest *ss_ingest_new(struct ss_score *s, struct ss_catalog *cat);
 void ss_ingest_free(struct ss_ingest *in);

@@ -6,7 +6,6 @@
  */
 #include "cli.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "securescore/ingest.h"
 #include "securescore/json.h"
 
 const char cmd_validate_usage[] =
@@ -75,74 +75,29 @@ static int validate_file(const char *path, bool quiet)
     return 0;
 }
 
-static bool wanted_file(const char *name)
+struct walk {
+    bool quiet;
+    int rc; /* first failing file's exit code */
+};
+
+static enum ss_err validate_one(void *arg, const char *path, struct ss_diag *diag)
 {
-    const char *dot = strrchr(name, '.');
-    return dot &&
-           (strcmp(dot, ".json") == 0 || strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0);
+    struct walk *w = arg;
+    (void)diag;
+    int r = validate_file(path, w->quiet);
+    if (r && !w->rc)
+        w->rc = r;
+    return SS_OK; /* go on: report every faulty file */
 }
 
-static int cmp_names(const void *a, const void *b)
+static int validate_path(const char *path, bool quiet)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int validate_path(const char *path, bool quiet, int depth);
-
-/* Validates the matching files of a directory in name order. */
-static int validate_dir(const char *path, bool quiet, int depth)
-{
-    DIR *dir = opendir(path);
-    if (!dir) {
-        struct ss_diag d;
-        ss_diag_clear(&d);
-        ss_diag_set_file(&d, path);
-        ss_diag_set(&d, SS_EOPEN, "cannot open directory: %s", strerror(errno));
+    struct walk w = {quiet, 0};
+    struct ss_diag d;
+    ss_diag_clear(&d);
+    if (ss_input_files(path, validate_one, &w, &d))
         return cli_report(&d);
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *ent;
-    while ((ent = readdir(dir)) != NULL) {
-        if (ent->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            names = realloc(names, cap * sizeof(*names));
-            if (!names)
-                abort();
-        }
-        size_t len = strlen(path) + strlen(ent->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n])
-            abort();
-        snprintf(names[n++], len, "%s/%s", path, ent->d_name);
-    }
-    closedir(dir);
-    if (n)
-        qsort(names, n, sizeof(*names), cmp_names);
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (stat(names[i], &st) == 0 && (S_ISDIR(st.st_mode) || wanted_file(names[i]))) {
-            int r = validate_path(names[i], quiet, depth + 1);
-            if (r && !rc)
-                rc = r;
-        }
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
-
-static int validate_path(const char *path, bool quiet, int depth)
-{
-    struct stat st;
-    if (depth > 64)
-        return 0; /* a symlink loop: stop descending */
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return validate_dir(path, quiet, depth);
-    return validate_file(path, quiet);
+    return w.rc;
 }
 
 int cmd_validate(int argc, char **argv)
@@ -169,7 +124,7 @@ int cmd_validate(int argc, char **argv)
             continue;
         }
         nfiles++;
-        int r = validate_path(a, quiet, 0);
+        int r = validate_path(a, quiet);
         if (r && !rc)
             rc = r;
     }

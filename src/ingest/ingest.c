@@ -6,7 +6,6 @@
  */
 #include "common/setup.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -537,62 +536,9 @@ static enum ss_err ingest_file(struct ss_ingest *in, const char *path, struct ss
     return e;
 }
 
-static bool json_name(const char *name)
+static enum ss_err ingest_one(void *arg, const char *path, struct ss_diag *diag)
 {
-    const char *dot = strrchr(name, '.');
-    return dot &&
-           (strcmp(dot, ".json") == 0 || strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static enum ss_err ingest_any(struct ss_ingest *in, const char *path, int depth,
-                              struct ss_diag *diag);
-
-static enum ss_err ingest_dir(struct ss_ingest *in, const char *path, int depth,
-                              struct ss_diag *diag)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        ss_diag_set_file(diag, path);
-        return ss_diag_set(diag, SS_EOPEN, "cannot open directory: %s", strerror(errno));
-    }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.')
-            continue;
-        size_t len = strlen(path) + strlen(ent->d_name) + 2;
-        names = ss_xreallocarray(names, n + 1, sizeof(*names));
-        names[n] = ss_xmalloc(len);
-        snprintf(names[n++], len, "%s/%s", path, ent->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof(*names), cmp_names);
-    enum ss_err e = SS_OK;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (!e && stat(names[i], &st) == 0 && (S_ISDIR(st.st_mode) || json_name(names[i])))
-            e = ingest_any(in, names[i], depth + 1, diag);
-        free(names[i]);
-    }
-    free(names);
-    return e;
-}
-
-static enum ss_err ingest_any(struct ss_ingest *in, const char *path, int depth,
-                              struct ss_diag *diag)
-{
-    struct stat st;
-    if (depth > 32)
-        return SS_OK; /* a symlink loop */
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return ingest_dir(in, path, depth, diag);
+    struct ss_ingest *in = arg;
     if (strcmp(path, "-") != 0 && skipped(in, path))
         return SS_OK;
     return ingest_file(in, path, diag);
@@ -600,7 +546,7 @@ static enum ss_err ingest_any(struct ss_ingest *in, const char *path, int depth,
 
 enum ss_err ss_ingest_path(struct ss_ingest *in, const char *path, struct ss_diag *diag)
 {
-    return ingest_any(in, path, 0, diag);
+    return ss_input_files(path, ingest_one, in, diag);
 }
 
 struct ss_score *ss__ingest_score(struct ss_ingest *in)
