@@ -43,7 +43,7 @@ endif
 CPPFLAGS_ALL := -Iinclude -Isrc -DSS_VERSION='"$(VERSION)"' $(EXTRA_CPPFLAGS)
 CFLAGS_ALL := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
-LDLIBS_ALL := -lm $(LDLIBS)
+LDLIBS_ALL := -lm -lz $(LDLIBS)
 
 LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -149,7 +149,7 @@ fuzz-build:
 	    SANITIZE=address,undefined CFLAGS=-fsanitize=fuzzer-no-link $(FUZZ_BUILD)/libsecurescore.a
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	    clang $(CPPFLAGS_ALL) -std=c11 $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	        -fno-sanitize-recover=all tests/fuzz/$$t.c $(FUZZ_BUILD)/libsecurescore.a -lm \
+	        -fno-sanitize-recover=all tests/fuzz/$$t.c $(FUZZ_BUILD)/libsecurescore.a -lm -lz \
 	        -o $(FUZZ_BUILD)/$$t || exit 1; done
 
 fuzz: deps fuzz-build

@@ -10,6 +10,8 @@
 #   BENCH_SCALE  multiplies every input size (default 1; 0.05 for a quick run)
 #   BENCH_RUNS   runs per measurement, the median is reported (default 3)
 #   BENCH_SEED   generator seed (default 1)
+#   BENCH_LONG_RUNS  runs of the long measurements: the full-size scoring
+#                pipes and bench_incremental (default 1)
 #
 # Each section is a function `section_NAME` listed in SECTIONS below; to add
 # one (scoring, HTTP), write the function, add its name and a one-line
@@ -17,9 +19,10 @@
 # Temporary data lives in a mktemp folder under $BUILD/bench/ and is removed
 # on exit; raw result lines of every run are kept in $BUILD/bench/results.txt.
 #
-# Exit status: 0 when every program ran and all parsers agreed on the node
-# counts (a MISS on a performance target is reported, not an error); 1
-# otherwise. See bench/README.md for how to read the output.
+# Exit status: 0 when every program ran, all parsers agreed on the node
+# counts and the scoring checks held (same scores for two orders of the same
+# rows, incremental state equal to a rebuild); a MISS on a performance target
+# is reported, not an error; 1 otherwise. See bench/README.md for how to read the output.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,9 +37,11 @@ OUT=$BUILD/bench
 RESULTS=$OUT/results.txt
 WARN=(-Wall -Wextra -Werror)
 
-SECTIONS=(json)
+SECTIONS=(json scoring incremental)
 declare -A SECTION_DESC=(
     [json]="JSON parsing: ours vs simdjson, cJSON, jansson (streaming and whole document)"
+    [scoring]="securescore scan over 10M assessment rows of 1M resources: throughput, memory"
+    [incremental]="one assessment change -> updated secure score: latency, exactness"
 )
 
 STATUS=0 # becomes 1 on a failed program or a count mismatch
@@ -417,6 +422,374 @@ section_json() {
         "$(ratio "$(mbps "$ours_dom")" "$(mbps "$jan_d")")" info
 }
 
+# ---------------------------------------------------------------- our programs
+
+# Our programs get the project's warnings (the references keep WARN).
+SS_WARN=(-Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes -Wwrite-strings
+    -Wmissing-prototypes)
+
+# ours_build NAME: builds bench/NAME.c against $BUILD/libsecurescore.a into $OUT/NAME.
+ours_build() {
+    rm -f "$OUT/$1"
+    if [[ ! -f $BUILD/libsecurescore.a ]]; then
+        fail "$BUILD/libsecurescore.a is missing (run make BUILD=$BUILD all); $1 is skipped"
+        return 1
+    fi
+    # The library's own link flags: -lm, and -lz once it calls zlib (the policy module).
+    local -a libs=(-lm)
+    # (no grep -q: an early exit would fail nm with SIGPIPE under pipefail)
+    if nm "$BUILD/libsecurescore.a" 2>/dev/null | grep -E ' U (gz[a-z]+|inflate|deflate)' >/dev/null; then
+        libs+=(-lz)
+    fi
+    if ! $CC -std=c11 -O2 "${SS_WARN[@]}" -Iinclude -Isrc "bench/$1.c" \
+        "$BUILD/libsecurescore.a" "${libs[@]}" -o "$OUT/$1"; then
+        fail "bench/$1.c does not build against $BUILD/libsecurescore.a; skipped"
+        return 1
+    fi
+}
+
+# mem_budget: bytes a section may use (80 % of MemAvailable minus 256 MiB).
+mem_budget() {
+    local mem
+    mem=$(mem_available)
+    printf '%s' $((mem * 8 / 10 - (256 << 20)))
+}
+
+# ---------------------------------------------------------------- section: scoring
+
+SC_K=10      # assessments per resource
+SC_SUBS=20   # subscriptions
+SC_CATALOG=catalog/recommendations.json
+
+scoring_build() {
+    note "building the scoring benchmark programs in $OUT/"
+    ours_build gen_assessments || return 1
+    if [[ ! -x $BUILD/securescore ]] || ! "$BUILD/securescore" scan --help >/dev/null 2>&1; then
+        fail "$BUILD/securescore scan is missing (run make BUILD=$BUILD all)"
+        return 1
+    fi
+    if [[ ! -x $OUT/ref_simdjson || bench/ref_simdjson.cpp -nt $OUT/ref_simdjson ]]; then
+        # As in json_build: no SIMDJSON_THREADS_ENABLED, parse_many on one core.
+        $CXX -std=c++17 -O2 -march=native "${WARN[@]}" bench/ref_simdjson.cpp -lsimdjson \
+            -o "$OUT/ref_simdjson" || note "ref_simdjson does not build; the reference is skipped"
+    fi
+    SC_TIME=()
+    if [[ -x /usr/bin/time ]]; then
+        SC_TIME=(/usr/bin/time -v -o "$TMP/time.txt")
+    else
+        note "/usr/bin/time not found: peak RSS of securescore is not reported"
+    fi
+    return 0
+}
+
+# Sizes: SC_N resources through the pipe, SC_REF_N in the file the reference
+# reads (a twentieth: simdjson parse_many must hold the whole file in memory,
+# and loading 15 GB costs minutes on this VM), scaled by free memory and disk.
+scoring_sizes() {
+    local sample budget disk need f
+    SC_N=$(icalc "1000000 * $BENCH_SCALE")
+    ((SC_N < 1000)) && SC_N=1000
+    sample=$("$OUT/gen_assessments" --resources 2000 --per-resource $SC_K --seed "$BENCH_SEED" \
+        --catalog $SC_CATALOG | wc -c)
+    SC_ROW_AVG=$((sample / (2000 * SC_K)))
+    ((SC_ROW_AVG > 0)) || {
+        fail "gen_assessments produced no output"
+        return 1
+    }
+    # Memory: the state (target under 1.5 KB per resource); reserve 3 KB.
+    budget=$(mem_budget)
+    if ((SC_N * 3072 > budget)); then
+        note "MemAvailable $(mib "$(mem_available)") MiB: scoring input scaled down"
+        SC_SCALED+=" memory(state)"
+        SC_N=$((budget / 3072))
+    fi
+    SC_REF_N=$((SC_N / 20))
+    ((SC_REF_N < 1000)) && SC_REF_N=$((SC_N < 1000 ? SC_N : 1000))
+    # Disk: the reference file plus 64 MB.
+    disk=$(disk_available "$OUT")
+    need=$((SC_REF_N * SC_K * SC_ROW_AVG + (64 << 20)))
+    if ((need > disk * 9 / 10)); then
+        f=$(calc "($disk * 0.9 - 67108864) / ($need - 67108864)")
+        note "only $(mib "$disk") MiB free on disk, $(mib "$need") MiB wanted: reference file scaled by $f"
+        SC_SCALED+=" disk"
+        SC_REF_N=$(icalc "$SC_REF_N * ($f > 0 ? $f : 0)")
+    fi
+    # Memory: simdjson holds the whole file.
+    if ((SC_REF_N * SC_K * SC_ROW_AVG * 11 / 10 > budget)); then
+        note "MemAvailable $(mib "$(mem_available)") MiB: reference file scaled down"
+        SC_SCALED+=" memory(reference)"
+        SC_REF_N=$((budget * 10 / 11 / (SC_K * SC_ROW_AVG)))
+    fi
+    if ((SC_N < 100)); then
+        fail "not enough memory for the scoring benchmark"
+        return 1
+    fi
+    if ((SC_REF_N < 100)); then
+        note "no room for the reference file: the simdjson comparison is skipped"
+        SC_SCALED+=" (no reference file)"
+        SC_REF_N=0
+    fi
+    return 0
+}
+
+# scoring_scan SOURCE N ORDER: one run of `securescore scan --format csv` over
+# N resources' rows; SOURCE is pipe (from the generator), file ($TMP/assess.jsonl,
+# SC_REF_N resources, shuffled) or empty. Prints a result line (bench_common.h
+# fields) built from the shell's clock and /usr/bin/time -v; the CSV goes to
+# $TMP/scan-SOURCE-ORDER.csv.
+scoring_scan() {
+    local src=$1 n=$2 order=$3 t0 t1 bytes rows rss=""
+    local out="$TMP/scan-$src-$order.csv"
+    rm -f "$TMP/time.txt"
+    t0=$(now)
+    case $src in
+    pipe)
+        "$OUT/gen_assessments" --resources "$n" --per-resource $SC_K --subscriptions $SC_SUBS \
+            --seed "$BENCH_SEED" --order "$order" --catalog $SC_CATALOG --stats 2>"$TMP/gen.err" |
+            "${SC_TIME[@]}" "$BUILD/securescore" scan --format csv - >"$out" || {
+            cat "$TMP/gen.err" >&2
+            return 1
+        }
+        bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' "$TMP/gen.err")
+        rows=$(sed -n 's/.*rows=\([0-9]*\).*/\1/p' "$TMP/gen.err")
+        ;;
+    file)
+        "${SC_TIME[@]}" "$BUILD/securescore" scan --format csv "$TMP/assess.jsonl" >"$out" ||
+            return 1
+        bytes=$(file_size "$TMP/assess.jsonl")
+        rows=$((n * SC_K))
+        ;;
+    empty)
+        "${SC_TIME[@]}" "$BUILD/securescore" scan --format csv - </dev/null >"$out" || return 1
+        bytes=0 rows=0
+        ;;
+    esac
+    t1=$(now)
+    [[ -f $TMP/time.txt ]] &&
+        rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time.txt")
+    printf 'parser=ours mode=scan-%s-%s bytes=%s docs=%s resources=%s seconds=%s load_seconds=-1 rss_kb=%s\n' \
+        "$src" "$order" "${bytes:-0}" "${rows:-0}" "$n" "$(calc "$t1 - $t0" "%.6f")" "${rss:--1}"
+}
+
+# scoring_row LABEL HOW LINE [EMPTY_RSS_KB]: one row of the scoring table.
+scoring_row() {
+    local label=$1 how=$2 line=$3 base=${4:-}
+    if [[ $line == FAILED || -z $line ]]; then
+        printf '  %-9s %-34s %11s\n' "$label" "$how" "n/a"
+        return
+    fi
+    local bytes docs sec rss n per="" rssm="n/a"
+    bytes=$(field "$line" bytes)
+    docs=$(field "$line" docs)
+    sec=$(field "$line" seconds)
+    rss=$(field "$line" rss_kb)
+    n=$(field "$line" resources)
+    [[ -n $rss && $rss != -1 ]] && rssm=$(calc "$rss / 1024" "%.1f")
+    [[ -n $base && -n $n && $n -gt 0 && $rss != -1 ]] &&
+        per=$(calc "($rss - $base) * 1024 / $n" "%.0f")
+    printf '  %-9s %-34s %11s %8s %9s %9s %10s\n' "$label" "$how" \
+        "$(calc "$docs / $sec" "%.0f")" "$(calc "$bytes / $sec / 1e6" "%.1f")" \
+        "$(calc "$sec" "%.3f")" "$rssm" "${per:--}"
+}
+
+# A CSV with its lines sorted (the row order follows the input's order of subscriptions).
+sorted_csv() { LC_ALL=C sort "$1"; }
+
+section_scoring() {
+    local SC_SCALED="" SC_TIME=() pipe grouped empty file simd gen_mbps t0 t1
+    local runs=${BENCH_LONG_RUNS:-1}
+    scoring_build || return
+    scoring_sizes || return
+
+    note "scoring: $SC_N resources x $SC_K rows piped into securescore scan, shuffled" \
+        "then grouped ($runs run(s) each)"
+    pipe=$(BENCH_RUNS=$runs run_median scan-pipe scoring_scan pipe "$SC_N" shuffled)
+    grouped=$(BENCH_RUNS=$runs run_median scan-grouped scoring_scan pipe "$SC_N" grouped)
+    empty=$(BENCH_RUNS=1 run_median scan-empty scoring_scan empty 0 none)
+    local base=""
+    [[ $empty != FAILED ]] && base=$(field "$empty" rss_kb)
+    [[ $base == -1 ]] && base=""
+
+    # The output: one total row per subscription, and the same scores for
+    # both orders of the same rows (sorted: rows follow the input's order).
+    local nsub_rows=0 expect_subs=$SC_SUBS same=""
+    ((SC_N < SC_SUBS)) && expect_subs=$SC_N
+    if [[ $pipe != FAILED ]]; then
+        nsub_rows=$(awk -F, '$1 == "subscription" && $4 == ""' "$TMP/scan-pipe-shuffled.csv" | wc -l)
+        ((nsub_rows == expect_subs)) ||
+            fail "scan printed $nsub_rows subscription totals, $expect_subs expected"
+        [[ $(field "$pipe" docs) == $((SC_N * SC_K)) ]] ||
+            fail "the generator wrote $(field "$pipe" docs) rows, $((SC_N * SC_K)) expected"
+    fi
+    if [[ $pipe != FAILED && $grouped != FAILED ]]; then
+        if cmp -s <(sorted_csv "$TMP/scan-pipe-shuffled.csv") \
+            <(sorted_csv "$TMP/scan-pipe-grouped.csv"); then
+            same=yes
+        else
+            same=no
+            fail "scan results differ between two orders of the same rows (sorted CSVs):"
+            diff <(sorted_csv "$TMP/scan-pipe-shuffled.csv") \
+                <(sorted_csv "$TMP/scan-pipe-grouped.csv") | head -n 6 >&2 || true
+        fi
+    fi
+
+    file=FAILED simd=FAILED
+    local ref_bytes=0
+    if ((SC_REF_N > 0)); then
+        note "scoring: reference file of $SC_REF_N resources: ours, simdjson ($BENCH_RUNS runs)"
+        t0=$(now)
+        "$OUT/gen_assessments" --resources "$SC_REF_N" --per-resource $SC_K \
+            --subscriptions $SC_SUBS --seed "$BENCH_SEED" --catalog $SC_CATALOG >/dev/null
+        t1=$(now)
+        "$OUT/gen_assessments" --resources "$SC_REF_N" --per-resource $SC_K \
+            --subscriptions $SC_SUBS --seed "$BENCH_SEED" --catalog $SC_CATALOG >"$TMP/assess.jsonl"
+        ref_bytes=$(file_size "$TMP/assess.jsonl")
+        gen_mbps=$(calc "$ref_bytes / ($t1 - $t0) / 1e6" "%.0f")
+        file=$(run_median scan-file scoring_scan file "$SC_REF_N" shuffled)
+        [[ -x $OUT/ref_simdjson ]] &&
+            simd=$(run_median simdjson-assessments "$OUT/ref_simdjson" stream "$TMP/assess.jsonl")
+        rm -f "$TMP/assess.jsonl"
+        [[ $file == FAILED ]] && STATUS=1
+        [[ -x $OUT/ref_simdjson && $simd == FAILED ]] && STATUS=1
+    fi
+    local l
+    for l in "$pipe" "$grouped" "$empty"; do
+        [[ $l == FAILED ]] && STATUS=1
+    done
+
+    say ""
+    say "== scoring: ingest + score of Resource Graph assessment rows (securescore scan --format csv -)"
+    if [[ $pipe != FAILED ]]; then
+        say "  input: $SC_N resources x $SC_K = $((SC_N * SC_K)) rows over $SC_SUBS subscriptions," \
+            "$(mb "$(field "$pipe" bytes)") MB of JSON Lines piped from gen_assessments,"
+        say "  in a shuffled order, then grouped by resource (the same rows); $runs run(s) each" \
+            "(BENCH_LONG_RUNS)"
+    fi
+    [[ -n $SC_SCALED ]] && say "  scaled down for:$SC_SCALED"
+    printf '  %-9s %-34s %11s %8s %9s %9s %10s\n' program how "rows/s" "MB/s" seconds \
+        "RSS MiB" "B/resource"
+    scoring_row ours "scan, pipe, shuffled" "$pipe" "$base"
+    scoring_row ours "scan, pipe, grouped by resource" "$grouped" "$base"
+    scoring_row ours "scan, empty input" "$empty"
+    if ((SC_REF_N > 0)); then
+        say "  reference file: $SC_REF_N resources, $((SC_REF_N * SC_K)) rows, shuffled," \
+            "$(mb "$ref_bytes") MB (generator alone: $gen_mbps MB/s); median of $BENCH_RUNS runs"
+        scoring_row ours "scan, file" "$file" "$base"
+        scoring_row simdjson "parse_many, file loaded first" "$simd"
+        if [[ $simd != FAILED ]]; then
+            say "  (simdjson spent $(calc "$(field "$simd" load_seconds)" "%.3f") s of its" \
+                "$(calc "$(field "$simd" seconds)" "%.3f") s loading the file; parse+walk alone:" \
+                "$(calc "$(field "$simd" bytes) / ($(field "$simd" seconds) - $(field "$simd" load_seconds)) / 1e6" "%.1f") MB/s)"
+        fi
+    fi
+    case $same in
+    yes) say "  results: $nsub_rows subscription scores, identical for both orders (sorted CSV)" ;;
+    no) say "  results: DIFFER between the two orders of the same rows (see stderr)" ;;
+    esac
+
+    say ""
+    say "== scoring: targets (DESIGN.md §10)"
+    local per="" text="memory: (peak RSS - RSS of an empty run) / resource <= 1536 B"
+    [[ $pipe != FAILED && -n $base && $(field "$pipe" rss_kb) != -1 ]] &&
+        per=$(calc "($(field "$pipe" rss_kb) - $base) * 1024 / $SC_N" "%.0f")
+    if [[ -n $per ]]; then
+        printf '  %-64s %7s B  %s\n' "$text" "$per" \
+            "$(awk -v v="$per" 'BEGIN { print (v <= 1536) ? "PASS" : "MISS" }')"
+    else
+        printf '  %-64s %9s  %s\n' "$text" "n/a" "n/a"
+    fi
+    say "  for information (ingest + score against parse only; the 3x target of §10 is for"
+    say "  inventories through the policy evaluator):"
+    local simd_s="" simd_core="" file_s="" pipe_s="" grouped_s=""
+    [[ $simd != FAILED ]] && simd_s=$(field "$simd" seconds) &&
+        simd_core=$(calc "$(field "$simd" seconds) - $(field "$simd" load_seconds)")
+    [[ $file != FAILED ]] && file_s=$(field "$file" seconds)
+    [[ $pipe != FAILED ]] && pipe_s=$(field "$pipe" seconds)
+    [[ $grouped != FAILED ]] && grouped_s=$(field "$grouped" seconds)
+    target_row "  time, same file: ours scan / simdjson parse_many (load included)" \
+        "$(ratio "$file_s" "$simd_s")" info
+    target_row "  time, same file: ours scan / simdjson parse+walk (load excluded)" \
+        "$(ratio "$file_s" "$simd_core")" info
+    local pipe_b="" simd_b=""
+    [[ -n $pipe_s ]] && pipe_b=$(calc "$pipe_s / $(field "$pipe" bytes)")
+    [[ -n $simd_core ]] && simd_b=$(calc "$simd_core / $(field "$simd" bytes)")
+    target_row "  time per byte: ours pipe, shuffled / simdjson parse+walk" \
+        "$(ratio "$pipe_b" "$simd_b")" info
+    target_row "  time, pipe: shuffled / grouped by resource" \
+        "$(ratio "$pipe_s" "$grouped_s")" info
+    return 0
+}
+
+# ---------------------------------------------------------------- section: incremental
+
+# f NAME: field NAME of the caller's result line `$line` (bash scoping is dynamic).
+f() { field "$line" "$1"; }
+
+section_incremental() {
+    local n changes budget line
+    ours_build bench_incremental || return
+    n=$(icalc "1000000 * $BENCH_SCALE")
+    ((n < 1000)) && n=1000
+    changes=$(icalc "1000000 * $BENCH_SCALE")
+    ((changes < 10000)) && changes=10000
+    # Two states (the incremental one and the rebuild for the check), about
+    # 700 B per resource each today; reserve 4 KB.
+    local scaled=""
+    budget=$(mem_budget)
+    if ((n * 4096 > budget)); then
+        note "MemAvailable $(mib "$(mem_available)") MiB: incremental state scaled down"
+        scaled=" memory"
+        n=$((budget / 4096))
+        ((n >= 100)) || {
+            fail "not enough memory for the incremental benchmark"
+            return
+        }
+    fi
+    local runs=${BENCH_LONG_RUNS:-1}
+    note "incremental: $n resources, $changes changes ($runs run(s))"
+    line=$(BENCH_RUNS=$runs run_median incremental "$OUT/bench_incremental" --resources "$n" --per-resource $SC_K \
+        --subscriptions $SC_SUBS --changes "$changes" --seed "$BENCH_SEED")
+
+    say ""
+    say "== incremental: one assessment change -> updated secure score ($runs run(s), BENCH_LONG_RUNS)"
+    [[ -n $scaled ]] && say "  scaled down for:$scaled"
+    if [[ $line == FAILED ]]; then
+        STATUS=1
+        say "  n/a (bench_incremental failed, see stderr)"
+        say ""
+        say "== incremental: targets (DESIGN.md §10)"
+        target_row "one change -> updated secure score: median <= 5 us" "" le 5
+        return
+    fi
+    say "  state: $(f resources) resources, $(f assessments) assessments, $(f subs) subscriptions," \
+        "built-in catalog, public API only"
+    say "  initial load: $(calc "$(f build_seconds)" "%.3f") s," \
+        "$(calc "$(f build_per_s) / 1e6" "%.2f") M assessments/s (ss_score_resource + ss_score_set," \
+        "resource by resource); state $(f state_bytes_per_resource) B/resource"
+    say "  $(f changes) changes: $(f flips) status flips, $(f removes) removals, $(f adds) re-additions;"
+    say "  one change = ss_score_find_resource (by ARM id) + ss_score_set/remove + ss_score_sub_result"
+    printf '  %-30s %9s %9s %9s %9s %9s\n' "latency (us)" median p99 p99.9 max mean
+    printf '  %-30s %9s %9s %9s %9s %9s\n' "one change + updated score" "$(f median_us)" \
+        "$(f p99_us)" "$(f p999_us)" "$(f max_us)" "$(f mean_us)"
+    say "  (a clock read costs $(f timer_ns) ns, included; ss_score_sub_result alone:" \
+        "$(f subresult_us) us median)"
+    if [[ $(f check) == ok ]]; then
+        say "  check: the incremental state equals a full rebuild from the final assessments" \
+            "(every subscription, control and resource state)"
+    else
+        fail "incremental state differs from a full rebuild"
+        say "  check: MISMATCH between the incremental state and a full rebuild (see stderr)"
+    fi
+    say ""
+    say "== incremental: targets (DESIGN.md §10)"
+    local med verdict
+    med=$(f median_us)
+    verdict=$(awk -v v="$med" 'BEGIN { print (v < 5) ? "PASS" : "MISS" }')
+    printf '  %-64s %6s us  %s\n' "one change -> updated secure score: median < 5 us" \
+        "$(calc "$med" "%.2f")" "$verdict"
+    return 0
+}
+
 # ---------------------------------------------------------------- main
 
 usage() {
@@ -427,7 +800,7 @@ usage() {
 list_sections() {
     local s
     for s in "${SECTIONS[@]}"; do
-        printf '  %-8s %s\n' "$s" "${SECTION_DESC[$s]}"
+        printf '  %-12s %s\n' "$s" "${SECTION_DESC[$s]}"
     done
 }
 
@@ -470,7 +843,8 @@ main() {
     say "  machine: $(nproc) CPU ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo))," \
         "$(mib "$(mem_available)") MiB available, $(mib "$(disk_available "$OUT")") MiB free disk"
     say "  $($CC --version | head -n 1); $($CXX --version | head -n 1)"
-    say "  BENCH_SCALE=$BENCH_SCALE BENCH_RUNS=$BENCH_RUNS BENCH_SEED=$BENCH_SEED BUILD=$BUILD"
+    say "  BENCH_SCALE=$BENCH_SCALE BENCH_RUNS=$BENCH_RUNS BENCH_LONG_RUNS=${BENCH_LONG_RUNS:-1}" \
+        "BENCH_SEED=$BENCH_SEED BUILD=$BUILD"
     local t0
     t0=$(now)
     for s in "${want[@]}"; do

@@ -238,8 +238,9 @@ size_t ss_json_fmt_double(char *buf, double d);
  * (or any whitespace-separated sequence of values) value by value; a top-level
  * object is returned whole, except that when it has a member named in
  * `unwrap` (e.g. "value" for ARM lists, "data" for Resource Graph) whose value
- * is an array, that array's elements are returned one by one and the other
- * members are checked and skipped. Memory is bounded by the largest single
+ * is an array, among its first four members and after scalar ones only, that
+ * array's elements are returned one by one and the other members are checked
+ * and skipped. Memory is bounded by the largest single
  * element (limit: opts->max_size, default SS_JSON_MAX_ELEMENT), not by the
  * input.
  */

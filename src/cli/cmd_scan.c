@@ -734,10 +734,14 @@ static void csv_row(const struct scope *s, const char *ctl_id, const char *ctl_n
     printf("%llu\n", (unsigned long long)weight);
 }
 
-static void print_csv(const struct scan *sc, struct scope *rows, size_t nrows)
+static void print_csv_header(void)
 {
     printf("scope_type,scope_id,scope_name,control_id,control_name,max,current,percentage,"
            "potential_increase,healthy,unhealthy,not_applicable,weight\n");
+}
+
+static void print_csv(const struct scan *sc, struct scope *rows, size_t nrows)
+{
     for (size_t i = 0; i < nrows; i++) {
         const struct scope *s = &rows[i];
         if (!strcmp(s->kind, "subscription") && !ss_score_sub_enabled(sc->score, s->subs[0]))
@@ -778,6 +782,7 @@ static int render(struct scan *sc)
     if (sc->format == FMT_JSON) {
         print_json(sc, all, nall);
     } else if (sc->format == FMT_CSV) {
+        print_csv_header();
         print_csv(sc, rows, nrows);
         print_csv(sc, all, 1);
     } else {

@@ -37,6 +37,8 @@ struct ss_map {
 void ss_map_init(struct ss_map *m, unsigned flags);
 /* Frees the slots and keys (not the values). */
 void ss_map_release(struct ss_map *m);
+/* Removes every key but keeps the memory for reuse. */
+void ss_map_clear(struct ss_map *m);
 /* Returns the value stored under the key, or NULL. */
 void *ss_map_get(const struct ss_map *m, const char *key, size_t len);
 /* True if the key is present; its value (which may be NULL) in *val if val is not NULL. */
@@ -54,8 +56,9 @@ void *ss_map_del(struct ss_map *m, const char *key, size_t len);
  * unspecified; the map must not change during iteration.
  */
 bool ss_map_next(const struct ss_map *m, size_t *pos, const char **key, size_t *len, void **val);
-/* The 64-bit hash used by the map (exposed for other indexes): FNV-1a folded
- * with a multiply-xorshift finaliser; `nocase` folds ASCII letters first. */
+/* The 64-bit hash used by the map (exposed for other indexes), eight bytes at
+ * a time with a multiply-xorshift finaliser; with `nocase`, strings that differ
+ * only in ASCII letter case hash alike. */
 uint64_t ss_hash_bytes(const void *p, size_t len, bool nocase);
 /* ASCII case-insensitive equality of two byte strings of the same length. */
 bool ss_mem_eq_nocase(const char *a, const char *b, size_t len);

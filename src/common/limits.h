@@ -17,7 +17,35 @@
 #define SS_JSON_MAX_DOC ((uint64_t)4 << 30)
 /* JSON: bytes of one value returned by the streaming reader (one resource). */
 #define SS_JSON_MAX_ELEMENT ((uint64_t)64 << 20)
+/* JSON: scalar members of a top-level object read before its unwrap member
+ * (Resource Graph puts "data" third, after totalRecords and count). */
+#define SS_JSON_PROBE_MEMBERS 4
 /* JSON: bytes read from a descriptor at a time by the streaming reader. */
 #define SS_JSON_READ_CHUNK (1u << 20)
+
+/* Policy: nesting of allOf/anyOf/not (Azure allows 4096 expressions in `if`). */
+#define SS_POLICY_MAX_COND_DEPTH 64
+/* Policy: conditions in one rule (Azure: 4096 in `if`, 128 in `then`). */
+#define SS_POLICY_MAX_CONDITIONS 8192
+/* Policy: nested `count` operands (Azure allows count in where; MCSB nests 2). */
+#define SS_POLICY_MAX_COUNT_DEPTH 5
+/* Policy: iterations of one value count (Azure: 100). */
+#define SS_POLICY_MAX_VALUE_COUNT 100
+/* Policy: bytes of one template expression. */
+#define SS_POLICY_MAX_EXPR_LEN 16384
+/* Policy: nesting of function calls and accessors in one template expression. */
+#define SS_POLICY_MAX_EXPR_DEPTH 64
+/* Policy: arguments of one template function call. */
+#define SS_POLICY_MAX_ARGS 64
+/* Policy: bytes of one string built by a template function (concat, padLeft ...). */
+#define SS_POLICY_MAX_STRING (1u << 20)
+/* Policy: segments of one alias path. */
+#define SS_POLICY_MAX_ALIAS_SEGS 32
+/* Policy: default step budget of one evaluation (conditions, calls, array members). */
+#define SS_POLICY_MAX_STEPS 1000000u
+/* Policy: bytes of an alias table file once decompressed (the full table is ~5 MiB). */
+#define SS_POLICY_MAX_ALIAS_FILE (64u << 20)
+/* Policy: nesting of child resources under `resources` arrays. */
+#define SS_POLICY_MAX_NESTING 16
 
 #endif

@@ -12,10 +12,11 @@
  *
  * Shapes (see json.h): a top-level array is streamed element by element; a
  * top-level object is probed member by member while its members are
- * scalars: a member named in `unwrap` whose value is an array is streamed
- * (the ARM `{"value": [...]}` and Resource Graph `{"data": [...]}`
- * envelopes); the first object or array member ends the probe and the
- * object is returned whole (a resource). Anything else is a sequence of
+ * scalars, for at most SS_JSON_PROBE_MEMBERS members: a member named in
+ * `unwrap` whose value is an array is streamed (the ARM `{"value": [...]}`
+ * and Resource Graph `{"data": [...]}` envelopes, whose list comes first or
+ * third); the first object or array member, or the limit, ends the probe and
+ * the object is returned whole (a resource). Anything else is a sequence of
  * values (JSON Lines).
  */
 #include "common/setup.h"
@@ -339,11 +340,10 @@ static int probe_object(struct ss_json_reader *r, struct ss_diag *diag)
 {
     r->keep = r->pos; /* pinned at the '{' while probing; compaction moves it with the data */
     r->probing = true;
-    ss_map_release(&r->wrap_keys);
-    ss_map_init(&r->wrap_keys, 0);
+    ss_map_clear(&r->wrap_keys);
     r->pos++;
-    int c = peek(r, diag), ret = 0;
-    while (c == '"') {
+    int c = peek(r, diag), ret = 0, members = 0;
+    while (c == '"' && members++ < SS_JSON_PROBE_MEMBERS) {
         size_t at = r->pos;
         if (parse_at(r, diag))
             return -1;

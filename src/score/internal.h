@@ -92,7 +92,7 @@ struct ss_score {
     uint32_t *cnt; /* [sub][ctl][3] */
     struct res *res;
     size_t nres, rescap;
-    uint32_t *res_index; /* open addressing: resource + 1 */
+    uint64_t *res_index; /* open addressing: hash tag << 32 | (resource + 1) */
     size_t res_icap;
     struct asmt *asmts;
     size_t nasmt_slots, asmtcap, nasmt;

@@ -188,7 +188,7 @@ enum ss_err ss_score_sub(struct ss_score *s, const char *id, size_t len, uint32_
     memset(b, 0, sizeof(*b));
     for (size_t i = 0; i < 36; i++)
         b->id[i] = (id[i] >= 'A' && id[i] <= 'Z') ? (char)(id[i] + 32) : id[i];
-    b->name = b->id;
+    b->name = NULL; /* the id; not a pointer into subs[], which moves as it grows */
     b->state = "Enabled";
     b->enabled = true;
     b->mg = -1;
@@ -242,7 +242,9 @@ const char *ss_score_sub_id(const struct ss_score *s, uint32_t sub)
 
 const char *ss_score_sub_name(const struct ss_score *s, uint32_t sub)
 {
-    return sub < s->nsubs ? s->subs[sub].name : "";
+    if (sub >= s->nsubs)
+        return "";
+    return s->subs[sub].name ? s->subs[sub].name : s->subs[sub].id;
 }
 
 enum ss_environment ss_score_sub_env(const struct ss_score *s, uint32_t sub)
@@ -307,15 +309,26 @@ static size_t trim_id(const char *id, size_t len)
     return len;
 }
 
+/* Index slots hold (32-bit hash << 32) | (resource + 1), so a probe compares
+ * the hash tag before touching the resource and its id (two cache misses). */
 static size_t res_slot(const struct ss_score *s, const char *id, size_t len, uint64_t h)
 {
     size_t mask = s->res_icap - 1, i = (size_t)h & mask;
+    uint32_t tag = (uint32_t)(h >> 32);
     for (; s->res_index[i]; i = (i + 1) & mask) {
-        const struct res *r = &s->res[s->res_index[i] - 1];
+        uint64_t slot = s->res_index[i];
+        if ((uint32_t)(slot >> 32) != tag)
+            continue;
+        const struct res *r = &s->res[(uint32_t)slot - 1];
         if (r->id_len == len && ss_mem_eq_nocase(r->id, id, len))
             break;
     }
     return i;
+}
+
+static uint64_t slot_of(uint64_t h, size_t res)
+{
+    return (h >> 32 << 32) | ((uint64_t)res + 1);
 }
 
 long ss_score_find_resource(const struct ss_score *s, const char *id, size_t len)
@@ -324,7 +337,7 @@ long ss_score_find_resource(const struct ss_score *s, const char *id, size_t len
     if (!s->nres)
         return -1;
     size_t i = res_slot(s, id, len, ss_hash_bytes(id, len, true));
-    return s->res_index[i] ? (long)s->res_index[i] - 1 : -1;
+    return s->res_index[i] ? (long)(uint32_t)s->res_index[i] - 1 : -1;
 }
 
 /* Interns a resource type, lower-cased (ARM types compare ignoring case). */
@@ -343,14 +356,14 @@ static void grow_res_index(struct ss_score *s)
 {
     size_t cap = s->res_icap ? s->res_icap * 2 : 1024;
     free(s->res_index);
-    s->res_index = ss_xcalloc(cap, sizeof(uint32_t));
+    s->res_index = ss_xcalloc(cap, sizeof(uint64_t));
     s->res_icap = cap;
     for (size_t r = 0; r < s->nres; r++) {
-        size_t mask = cap - 1,
-               i = (size_t)ss_hash_bytes(s->res[r].id, s->res[r].id_len, true) & mask;
+        uint64_t h = ss_hash_bytes(s->res[r].id, s->res[r].id_len, true);
+        size_t mask = cap - 1, i = (size_t)h & mask;
         while (s->res_index[i])
             i = (i + 1) & mask;
-        s->res_index[i] = (uint32_t)r + 1;
+        s->res_index[i] = slot_of(h, r);
     }
 }
 
@@ -359,7 +372,12 @@ enum ss_err ss_score_resource(struct ss_score *s, const char *id, size_t len, co
 {
     const char *guid;
     len = trim_id(id, len);
-    long found = ss_score_find_resource(s, id, len);
+    uint64_t h = ss_hash_bytes(id, len, true);
+    long found = -1;
+    if (s->nres) {
+        size_t i = res_slot(s, id, len, h);
+        found = s->res_index[i] ? (long)(uint32_t)s->res_index[i] - 1 : -1;
+    }
     if (found >= 0) {
         if (type && *type && !s->res[found].type)
             s->res[found].type = intern_type(s, type);
@@ -387,8 +405,8 @@ enum ss_err ss_score_resource(struct ss_score *s, const char *id, size_t len, co
     r->sub = sub;
     if (type && *type)
         r->type = intern_type(s, type);
-    size_t slot = res_slot(s, r->id, len, ss_hash_bytes(r->id, len, true));
-    s->res_index[slot] = (uint32_t)s->nres + 1;
+    size_t slot = res_slot(s, r->id, len, h);
+    s->res_index[slot] = slot_of(h, s->nres);
     *out = (uint32_t)s->nres++;
     return SS_OK;
 }
