@@ -168,7 +168,8 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/share/securescore
 	cp -R catalog $(DESTDIR)$(PREFIX)/share/securescore/
 
-FORMAT_SRC = $(wildcard src/*/*.[ch] include/securescore/*.h tests/unit/*.[ch] tests/runner/*.[ch] tests/fuzz/*.c tests/diff/*.c bench/*.c)
+FORMAT_SRC = $(wildcard src/*/*.[ch] include/securescore/*.h tests/unit/*.[ch] tests/runner/*.[ch] \
+    tests/fuzz/*.c tests/diff/*.c bench/*.[ch] bench/*.cpp examples/*.c tools/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -47,6 +47,7 @@ run cases "$BUILD/sstest" tests/cases
 if [ -x "$BUILD/json-diff" ]; then
     run json-diff "$BUILD/json-diff" "$SS_SHARED/data"
 fi
+run style tests/style.sh
 for t in tests/integration/t*.sh; do
     [ -e "$t" ] || continue
     run "$(basename "$t" .sh)" bash "$t"

@@ -794,8 +794,9 @@ static int render(struct scan *sc)
         ss_score_aggregate(sc->score, sc->subs, sc->nsubs, SS_AGG_POOLED, &pooled, NULL);
         if (pct(pooled.percentage) < sc->fail_under) {
             if (!pooled.max)
-                fprintf(stderr, "securescore: nothing was scored (no assessed resource in an "
-                                "enabled subscription): below --fail-under %g%%\n",
+                fprintf(stderr,
+                        "securescore: nothing was scored (no assessed resource in an "
+                        "enabled subscription): below --fail-under %g%%\n",
                         sc->fail_under);
             else
                 fprintf(stderr, "securescore: score %.2f%% is below --fail-under %g%%\n",

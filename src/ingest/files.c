@@ -72,8 +72,7 @@ static enum ss_err walk_dir(const char *path, int depth, ss_file_fn fn, void *ar
     return e;
 }
 
-static enum ss_err walk(const char *path, int depth, ss_file_fn fn, void *arg,
-                        struct ss_diag *diag)
+static enum ss_err walk(const char *path, int depth, ss_file_fn fn, void *arg, struct ss_diag *diag)
 {
     struct stat st;
     if (depth > MAX_DIR_DEPTH)

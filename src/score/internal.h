@@ -47,11 +47,11 @@ struct asmt {
     uint8_t eff;       /* effective */
     uint8_t eff_cause; /* EFF_* */
     uint8_t counted;   /* the counters hold eff (its recommendation counted when applied) */
-    uint32_t source; /* input number, 0 = none */
-    uint32_t cause;  /* interned string + 1, 0 = none */
-    uint32_t desc;   /* interned string + 1, 0 = none */
-    int64_t first;   /* ticks */
-    int64_t changed; /* ticks */
+    uint32_t source;   /* input number, 0 = none */
+    uint32_t cause;    /* interned string + 1, 0 = none */
+    uint32_t desc;     /* interned string + 1, 0 = none */
+    int64_t first;     /* ticks */
+    int64_t changed;   /* ticks */
 };
 
 /* A resource's counts of counting assessments in one control, by effective status. */

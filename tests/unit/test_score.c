@@ -1740,8 +1740,9 @@ static bool prop_check_agg(struct ss_test *t_, const struct prop *p, int step, u
             return false;
     }
     ss_score_aggregate(p->s, sel, n, SS_AGG_WEIGHTED, &g, rows);
-    double wpct =
-        wden > 0 ? rint(rint(100.0 * wsum / wden * 100.0) / 100.0 / 100.0 * 10000.0) / 10000.0 : 0.0;
+    double wpct = wden > 0
+                      ? rint(rint(100.0 * wsum / wden * 100.0) / 100.0 / 100.0 * 10000.0) / 10000.0
+                      : 0.0;
     if (g.percentage != wpct || g.weight != weight)
         return prop_fail(t_, p, step,
                          "weighted aggregate of mask %u: pct %.17g weight %llu, "
