@@ -31,8 +31,8 @@
  *    SS_ETOOBIG), see ss_json_opts and src/common/limits.h.
  *  - a UTF-8 byte order mark at the very start is skipped.
  *
- * Object member lookup is O(1): objects with more than 8 members get a
- * hash index at parse time; smaller ones are scanned (at most 8 compares).
+ * Object member lookup is O(1): objects with more than 16 members get a
+ * hash index at parse time; smaller ones are scanned (at most 16 compares).
  */
 #ifndef SECURESCORE_JSON_H
 #define SECURESCORE_JSON_H

@@ -133,7 +133,9 @@ static enum ss_err read_all(int fd, uint64_t max, char **out, size_t *out_len, s
         if ((uint64_t)st.st_size > max)
             return ss_diag_set(diag, SS_ETOOBIG, "file of %lld bytes exceeds the limit of %llu",
                                (long long)st.st_size, (unsigned long long)max);
-        cap = (size_t)st.st_size + 1;
+        /* Room for the final read() that sees the end of the file: growing the
+         * buffer then would double it for nothing. */
+        cap = (size_t)st.st_size + 65536;
     }
     char *buf = ss_xmalloc_large(cap);
     for (;;) {

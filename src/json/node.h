@@ -31,7 +31,7 @@
 
 #include "securescore/json.h"
 
-#define SS_JSON_SMALL_OBJECT 8
+#define SS_JSON_SMALL_OBJECT 16
 
 #define N_KIND(w) ((unsigned)((w)&7u))
 #define N_FLAG 8u

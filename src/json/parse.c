@@ -201,7 +201,7 @@ static void esc_put(struct ss_json_doc *d, const void *p, size_t n)
     if (!n)
         return;
     if (d->esc_len + n > d->esc_cap) {
-        size_t cap = d->esc_cap ? d->esc_cap * 2 : 4096;
+        size_t cap = d->esc_cap ? d->esc_cap + d->esc_cap / 2 : 4096;
         while (cap < d->esc_len + n)
             cap *= 2;
         d->esc = ss_xrealloc(d->esc, cap);
