@@ -45,6 +45,8 @@ bool cli_is_help(const char *arg);
 int cmd_validate(int argc, char **argv);
 extern const char cmd_validate_usage[];
 int cmd_scan(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+extern const char cmd_policy_usage[];
 extern const char cmd_scan_usage[];
 
 struct ss_catalog;

@@ -21,6 +21,8 @@ static const char version_usage[] = "usage: securescore version\n";
 static const struct cli_cmd commands[] = {
     {"scan", cmd_scan, "compute the secure score of inventories and assessment exports",
      cmd_scan_usage},
+    {"policy", cmd_policy, "run Azure Policy definitions on resource files (test, check)",
+     cmd_policy_usage},
     {"validate", cmd_validate, "check JSON and inventory files, report the first fault",
      cmd_validate_usage},
     {"version", cmd_version, "print the version", version_usage},

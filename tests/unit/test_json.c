@@ -1345,7 +1345,7 @@ TEST(json_writer_doubles)
         }
         int sig = significant_digits(buf);
         char shorter[64];
-        snprintf(shorter, sizeof(shorter), "%.*g", sig > 1 ? sig - 1 : 1, d);
+        snprintf(shorter, sizeof(shorter), "%.*g", (sig > 1 ? sig - 1 : 1) & 31, d);
         if (sig > 1 && strtod(shorter, NULL) == d) {
             ss_test_fail(t_, __FILE__, __LINE__, "%s is not the shortest (%s)", buf, shorter);
             bad++;

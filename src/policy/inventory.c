@@ -1,0 +1,177 @@
+/*
+ * The index of related resources for auditIfNotExists/deployIfNotExists
+ * (research/azure_policy.md §2.7, §7.2).
+ *
+ * Each resource is filed three times, under "<scope>\n<type>" keys of three
+ * maps: its parent (the enclosing resource of a nested `resources` child, or
+ * the parent derived from its id: `.../servers/a` for `.../servers/a/
+ * databases/b`, the resource for an extension `.../vaults/v/providers/
+ * Microsoft.Insights/diagnosticSettings/d`, the subscription for
+ * `/subscriptions/s/providers/Microsoft.Security/pricings/p`), its resource
+ * group and its subscription. A lookup is one hash probe plus the resources
+ * of that type in that scope; the inventory is never scanned.
+ */
+#include "common/setup.h"
+
+#include "common/limits.h"
+#include "policy/internal.h"
+
+struct inv_entry {
+    struct ss_json res;
+    struct inv_entry *next[3]; /* next in the same bucket of each map */
+};
+
+struct ss_policy_inventory {
+    struct ss_arena mem;
+    struct ss_map maps[3]; /* enum inv_scope -> struct inv_entry * (bucket head) */
+    struct ss_map scoped;  /* types seen as child or extension resources of a resource */
+    size_t count;
+};
+
+struct ss_policy_inventory *ss_policy_inventory_new(void)
+{
+    struct ss_policy_inventory *inv = ss_xcalloc(1, sizeof(*inv));
+    ss_arena_init(&inv->mem, 0);
+    for (int i = 0; i < 3; i++)
+        ss_map_init(&inv->maps[i], SS_MAP_NOCASE);
+    ss_map_init(&inv->scoped, SS_MAP_NOCASE);
+    return inv;
+}
+
+void ss_policy_inventory_free(struct ss_policy_inventory *inv)
+{
+    if (!inv)
+        return;
+    for (int i = 0; i < 3; i++)
+        ss_map_release(&inv->maps[i]);
+    ss_map_release(&inv->scoped);
+    ss_arena_release(&inv->mem);
+    free(inv);
+}
+
+size_t ss_policy_inventory_count(const struct ss_policy_inventory *inv)
+{
+    return inv ? inv->count : 0;
+}
+
+struct ss_str ss__id_scope(struct ss_str id, bool group)
+{
+    struct ss_str none = {NULL, 0};
+    size_t seg = 0, i, third = 0;
+    size_t want = group ? 4 : 2; /* "/subscriptions/s" or ".../resourceGroups/g" */
+    if (id.len < 16 || !ss_mem_eq_nocase(id.ptr, "/subscriptions/", 15))
+        return none;
+    for (i = 0; i < id.len; i++)
+        if (id.ptr[i] == '/') {
+            if (++seg == 3)
+                third = i + 1;
+            if (seg > want)
+                break;
+        }
+    if (seg < want || (group && (id.len - third < 15 ||
+                                 !ss_mem_eq_nocase(id.ptr + third, "resourceGroups/", 15))))
+        return none;
+    struct ss_str r = {id.ptr, i};
+    return r;
+}
+
+/* Drops the last `n` segments of `id`. */
+static struct ss_str drop_segs(struct ss_str id, int n)
+{
+    while (n-- > 0 && id.len) {
+        while (id.len && id.ptr[id.len - 1] != '/')
+            id.len--;
+        if (id.len)
+            id.len--;
+    }
+    return id;
+}
+
+struct ss_str ss__id_parent(struct ss_str id)
+{
+    while (id.len && id.ptr[id.len - 1] == '/')
+        id.len--;
+    struct ss_str p = drop_segs(id, 2);
+    struct ss_str up = drop_segs(p, 1);
+    size_t tail = p.len - up.len;
+    /* ".../providers/Namespace" -> the scope the provider hangs off */
+    if (up.len >= 10 && tail > 0 && ss_mem_eq_nocase(up.ptr + up.len - 10, "/providers", 10))
+        return drop_segs(p, 2);
+    return p;
+}
+
+/* True if `s` contains `lit`, ignoring case. */
+static bool contains_nocase(struct ss_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    for (size_t i = 0; i + n <= s.len; i++)
+        if (ss_mem_eq_nocase(s.ptr + i, lit, n))
+            return true;
+    return false;
+}
+
+static void file_under(struct ss_policy_inventory *inv, int map, struct ss_str scope,
+                       struct ss_str type, struct inv_entry *e)
+{
+    char buf[1024];
+    if (!scope.len || !type.len || scope.len + type.len + 1 > sizeof(buf))
+        return;
+    memcpy(buf, scope.ptr, scope.len);
+    buf[scope.len] = '\n';
+    memcpy(buf + scope.len + 1, type.ptr, type.len);
+    size_t len = scope.len + 1 + type.len;
+    e->next[map] = ss_map_get(&inv->maps[map], buf, len);
+    ss_map_put(&inv->maps[map], buf, len, e, NULL);
+}
+
+static void add_one(struct ss_policy_inventory *inv, struct ss_json res, struct ss_str parent,
+                    unsigned depth)
+{
+    if (ss_json_kind(res) != SS_JSON_OBJECT || depth > SS_POLICY_MAX_NESTING)
+        return;
+    struct inv_entry *e = ss_arena_calloc(&inv->mem, 1, sizeof(*e));
+    e->res = res;
+    inv->count++;
+    struct ss_str id = ss_json_str(ss_json_get_nocase(res, "id", 2));
+    struct ss_str type = ss__res_type(res);
+    if (!parent.len)
+        parent = ss__id_parent(id);
+    file_under(inv, INV_PARENT, parent, type, e);
+    if (type.len && contains_nocase(parent, "/providers/"))
+        ss_map_put(&inv->scoped, type.ptr, type.len, inv, NULL);
+    struct ss_str scope_src = id.len ? id : parent;
+    file_under(inv, INV_GROUP, ss__id_scope(scope_src, true), type, e);
+    file_under(inv, INV_SUBSCRIPTION, ss__id_scope(scope_src, false), type, e);
+    struct ss_json kids = ss_json_get_nocase(res, "resources", 9);
+    struct ss_json_iter it;
+    struct ss_json kid;
+    ss_json_iter_init(&it, kids);
+    while (ss_json_kind(kids) == SS_JSON_ARRAY && ss_json_iter_next(&it, NULL, &kid))
+        add_one(inv, kid, id, depth + 1);
+}
+
+void ss_policy_inventory_add(struct ss_policy_inventory *inv, struct ss_json res)
+{
+    struct ss_str none = {NULL, 0};
+    add_one(inv, res, none, 0);
+}
+
+bool ss__inv_resource_scoped(const struct ss_policy_inventory *inv, struct ss_str type)
+{
+    return inv && type.len && ss_map_get(&inv->scoped, type.ptr, type.len) != NULL;
+}
+
+void ss__inv_each(const struct ss_policy_inventory *inv, enum inv_scope kind, struct ss_str scope,
+                  struct ss_str type, bool (*fn)(void *ctx, struct ss_json res), void *ctx)
+{
+    char buf[1024];
+    if (!inv || !scope.len || scope.len + type.len + 1 > sizeof(buf))
+        return;
+    memcpy(buf, scope.ptr, scope.len);
+    buf[scope.len] = '\n';
+    memcpy(buf + scope.len + 1, type.ptr, type.len);
+    for (struct inv_entry *e = ss_map_get(&inv->maps[kind], buf, scope.len + 1 + type.len); e;
+         e = e->next[kind])
+        if (!fn(ctx, e->res))
+            return;
+}
