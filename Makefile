@@ -165,8 +165,9 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/securescore
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsecurescore.a
 	install -m 644 include/securescore/*.h $(DESTDIR)$(PREFIX)/include/securescore/
-	install -d $(DESTDIR)$(PREFIX)/share/securescore
-	cp -R catalog $(DESTDIR)$(PREFIX)/share/securescore/
+	install -d $(DESTDIR)$(PREFIX)/share/securescore/catalog/rules
+	install -m 644 catalog/*.json $(DESTDIR)$(PREFIX)/share/securescore/catalog/
+	install -m 644 catalog/rules/*.json $(DESTDIR)$(PREFIX)/share/securescore/catalog/rules/
 
 FORMAT_SRC = $(wildcard src/*/*.[ch] include/securescore/*.h tests/unit/*.[ch] tests/runner/*.[ch] \
     tests/fuzz/*.c tests/diff/*.c bench/*.[ch] bench/*.cpp examples/*.c tools/*.c)

@@ -8,7 +8,7 @@
 set -eu
 
 build_pkgs="gcc make pkg-config libmicrohttpd-dev libgnutls28-dev libsqlite3-dev zlib1g-dev"
-test_pkgs="libjansson-dev clang clang-format libclang-rt-14-dev curl gnutls-bin jq"
+test_pkgs="libjansson-dev clang clang-format libclang-rt-14-dev curl gnutls-bin jq python3"
 bench_pkgs="g++ libsimdjson-dev libcjson-dev wrk"
 
 want="$build_pkgs $test_pkgs"

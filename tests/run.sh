@@ -48,6 +48,7 @@ if [ -x "$BUILD/json-diff" ]; then
     run json-diff "$BUILD/json-diff" "$SS_SHARED/data"
 fi
 run style tests/style.sh
+run rules catalog/tools/check_rules.sh "$SS_BIN"
 for t in tests/integration/t*.sh; do
     [ -e "$t" ] || continue
     run "$(basename "$t" .sh)" bash "$t"
