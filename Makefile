@@ -80,10 +80,21 @@ $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O1 -o $@ $<
 
-$(BUILD)/gen/catalog_data.c: catalog/controls.json catalog/recommendations.json $(BUILD)/embed
+# The built-in rules (catalog/rules/*.json, in name order) as one document:
+# {"rules": [<rule>, ...]} (the folder is a prerequisite too: adding or removing a rule).
+RULE_FILES := $(sort $(wildcard catalog/rules/*.json))
+
+$(BUILD)/gen/rules.json: $(RULE_FILES) catalog/rules
+	@mkdir -p $(@D)
+	$(Q)sep=''; { printf '{"rules": [\n'; for f in $(RULE_FILES); do \
+	    printf '%s' "$$sep"; cat "$$f"; sep=','; done; printf ']}\n'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/catalog_data.c: catalog/controls.json catalog/recommendations.json \
+                            $(BUILD)/gen/rules.json $(BUILD)/embed
 	@mkdir -p $(@D)
 	$(Q)$(BUILD)/embed $@ ss_builtin_controls_json=catalog/controls.json \
-	    ss_builtin_recommendations_json=catalog/recommendations.json
+	    ss_builtin_recommendations_json=catalog/recommendations.json \
+	    ss_builtin_rules_json=$(BUILD)/gen/rules.json
 
 $(BUILD)/obj/gen/catalog_data.o: $(BUILD)/gen/catalog_data.c
 	@mkdir -p $(@D)

@@ -14,7 +14,9 @@
  *  - a secure score row (`microsoft.security/securescores`): its weight is
  *    kept for that subscription;
  *  - a hierarchy file: an object with `managementGroups` and/or `subscriptions`;
- *  - anything else with an `id` and a `type`: a resource of the inventory.
+ *  - anything else with an `id` and a `type`: a resource of the inventory
+ *    (assessed with the built-in rules when evaluation is on, see
+ *    ss_ingest_set_evaluate).
  * Keys of objects match case-insensitively, so PowerShell's `Id`/`Type`
  * work. Files are streamed: memory grows with the state, not the file.
  *
@@ -32,6 +34,7 @@
 #ifndef SECURESCORE_INGEST_H
 #define SECURESCORE_INGEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "securescore/catalog.h"
@@ -47,7 +50,10 @@ struct ss_ingest_stats {
     uint64_t custom;        /* assessments kept as custom (no counting recommendation) */
     uint64_t subscriptions; /* subscription rows read */
     uint64_t management_groups;
-    uint64_t skipped; /* values recognised but not used (resource groups, controls) */
+    uint64_t skipped;     /* values recognised but not used (resource groups, controls) */
+    uint64_t evaluated;   /* assessments produced by the built-in rules */
+    uint64_t rules;       /* built-in rules evaluated (compiled, not external findings) */
+    uint64_t eval_errors; /* evaluations that failed (step budget, template error) */
 };
 
 struct ss_ingest;
@@ -81,7 +87,21 @@ enum ss_err ss_ingest_text(struct ss_ingest *in, const char *text, size_t len, c
  *    "disabled":   [{"scope": "/"|MG id|subscription id, "recommendations": [...]}]}
  */
 enum ss_err ss_ingest_exemptions(struct ss_ingest *in, const char *path, struct ss_diag *diag);
-/* Applies everything read (effective statuses after late hierarchy or exemptions). */
+/*
+ * Turns evaluation with the built-in rules (catalog/rules/) on or off (default
+ * off). When on, the inventory resources read are kept (copied) and, in
+ * ss_ingest_finish, every rule that applies to a resource's type is evaluated
+ * on it (related resources for auditIfNotExists come from the whole
+ * inventory): the outcome becomes an assessment of the rule's recommendation
+ * with cause "PolicyEvaluation" and a description naming the deciding
+ * condition ("Unhealthy: /properties/policyRule/if/allOf/1"); NotApplicable
+ * too, except from a rule that does not name its types. An imported assessment of the same
+ * (resource, recommendation) wins, whatever the order of the inputs. Rules about external findings
+ * (related type Microsoft.Security/assessments or Guest Configuration) are not evaluated.
+ */
+void ss_ingest_set_evaluate(struct ss_ingest *in, bool on);
+/* Evaluates the kept resources (see ss_ingest_set_evaluate), then applies
+ * everything read (effective statuses after late hierarchy or exemptions). */
 void ss_ingest_finish(struct ss_ingest *in);
 const struct ss_ingest_stats *ss_ingest_stats(const struct ss_ingest *in);
 

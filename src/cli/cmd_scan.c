@@ -23,7 +23,9 @@ const char cmd_scan_usage[] =
     "read recursively): assessment exports (Resource Graph securityresources rows,\n"
     "REST assessment lists), inventories (resources as JSON, arrays, JSON Lines,\n"
     "{\"value\": [...]}, {\"data\": [...]}), Resource Graph resourcecontainers rows and\n"
-    "hierarchy files.\n"
+    "hierarchy files. Inventory resources are assessed with the built-in rules\n"
+    "(catalog/rules/); an imported assessment of the same resource and\n"
+    "recommendation wins over the evaluated one.\n"
     "\n"
     "  --by subscription|environment|management-group\n"
     "                         rows of the score table (default subscription)\n"
@@ -37,6 +39,7 @@ const char cmd_scan_usage[] =
     "  --metadata FILE        Azure assessmentMetadata list: replaces or adds\n"
     "                         recommendations (repeatable)\n"
     "  --no-builtin           start from an empty catalog instead of the built-in one\n"
+    "  --no-evaluate          do not evaluate the built-in rules on inventory resources\n"
     "  --exemptions FILE      exemptions and disabled recommendations (see README)\n"
     "  --as-of TIME           the clock for exemption expiry (ISO 8601; default now)\n"
     "  --fail-under PERCENT   exit 3 if the pooled score of everything scanned is\n"
@@ -63,6 +66,7 @@ struct scan {
     double fail_under; /* < 0: none */
     const char *explain;
     bool no_builtin;
+    bool no_evaluate;
     char *select; /* comma-separated subscription GUIDs, or NULL */
     struct ss_catalog *cat;
     struct ss_score *score;
@@ -180,6 +184,13 @@ static int set_no_builtin(struct scan *sc, const char *v)
     return 0;
 }
 
+static int set_no_evaluate(struct scan *sc, const char *v)
+{
+    (void)v;
+    sc->no_evaluate = true;
+    return 0;
+}
+
 static int set_select(struct scan *sc, const char *v)
 {
     size_t old = sc->select ? strlen(sc->select) : 0, n = strlen(v);
@@ -204,6 +215,7 @@ static const struct optdef optdefs[] = {
     {"--explain", true, set_explain},
     {"--limit", true, set_limit},
     {"--no-builtin", false, set_no_builtin},
+    {"--no-evaluate", false, set_no_evaluate},
     {"--subscription", true, set_select},
 };
 
@@ -268,12 +280,15 @@ static int load(struct scan *sc)
     sc->score = ss_score_new(sc->cat);
     ss_score_set_now(sc->score, sc->now);
     struct ss_ingest *in = ss_ingest_new(sc->score, sc->cat);
+    ss_ingest_set_evaluate(in, !sc->no_evaluate);
     if (sc->exemptions)
         ss_ingest_skip(in, sc->exemptions);
     for (int i = 0; !e && i < sc->ninputs; i++)
         e = ss_ingest_path(in, sc->inputs[i], &d);
     if (!e && sc->exemptions)
         e = ss_ingest_exemptions(in, sc->exemptions, &d);
+    if (e)
+        ss_ingest_set_evaluate(in, false); /* the state is discarded */
     ss_ingest_finish(in);
     ss_ingest_free(in);
     return e ? cli_report(&d) : 0;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/hashmap.h"
+#include "ingest/internal.h"
 #include "json/field.h"
 #include "securescore/ingest.h"
 #include "securescore/json.h"
@@ -30,6 +31,8 @@ struct ss_ingest {
     bool need_reapply; /* hierarchy or overrides arrived after assessments */
     char **skip;       /* real paths of files not to read as inputs */
     size_t nskip;
+    bool evaluate;              /* keep inventory resources for the built-in rules */
+    struct ss_ingest_kept kept; /* evaluate.c */
 };
 
 /* One value being handled: where it is, for diagnostics. */
@@ -57,6 +60,7 @@ void ss_ingest_free(struct ss_ingest *in)
     for (size_t i = 0; i < in->nskip; i++)
         free(in->skip[i]);
     free(in->skip);
+    ss__ingest_kept_release(&in->kept);
     free(in);
 }
 
@@ -86,8 +90,15 @@ const struct ss_ingest_stats *ss_ingest_stats(const struct ss_ingest *in)
     return &in->st;
 }
 
+void ss_ingest_set_evaluate(struct ss_ingest *in, bool on)
+{
+    in->evaluate = on;
+}
+
 void ss_ingest_finish(struct ss_ingest *in)
 {
+    if (in->evaluate && in->kept.n)
+        ss__ingest_evaluate(&in->kept, in->s, in->cat, &in->st);
     if (in->need_reapply)
         ss_score_reapply(in->s);
     in->need_reapply = false;
@@ -437,6 +448,8 @@ static enum ss_err on_resource(struct value_ctx *c)
     uint32_t res;
     if (ss_score_resource(c->in->s, id.ptr, id.len, cstr(type, t, sizeof(t)), &res))
         return fail(c, "id", "%snot an ARM resource id (/subscriptions/{guid}/...)", NULL);
+    if (c->in->evaluate)
+        ss__ingest_keep(&c->in->kept, res, c->v);
     c->in->st.resources++;
     return SS_OK;
 }
