@@ -269,6 +269,9 @@ enum ss_err ss_json_reader_next(struct ss_json_reader *r, struct ss_json *out,
                                 struct ss_diag *diag);
 /* Line (1-based) of the start of the value last returned. */
 uint64_t ss_json_reader_line(const struct ss_json_reader *r);
+/* The bytes of the value last returned, exactly as in the input (valid JSON:
+ * the value was parsed strictly); valid until the next call. */
+struct ss_str ss_json_reader_raw(const struct ss_json_reader *r);
 /* JSON pointer of the value last returned within its file ("/3", "/value/3"; "" for a
  * top-level value), NUL-terminated into buf. */
 void ss_json_reader_pointer(const struct ss_json_reader *r, char *buf, size_t size);

@@ -25,7 +25,7 @@ extern const size_t ss_builtin_rules_json_len;
 
 #define DEAD UINT32_MAX
 
-void ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_json v)
+void ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw)
 {
     if (res >= k->nslot) {
         size_t n = SS_MAX((size_t)res + 1, k->nslot * 2);
@@ -39,10 +39,9 @@ void ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_json v)
         k->cap = k->cap ? k->cap * 2 : 256;
         k->res = ss_xreallocarray(k->res, k->cap, sizeof(*k->res));
     }
+    /* The input's own bytes: no re-serialising (it was parsed strictly already). */
     ss_buf_addc(&k->text, k->n ? ',' : '[');
-    struct ss_jw w;
-    ss_jw_init(&w, &k->text, 0);
-    ss_jw_value(&w, v);
+    ss_buf_add(&k->text, raw.ptr, raw.len);
     k->res[k->n++] = res;
     k->slot[res] = k->n;
 }

@@ -39,6 +39,7 @@ struct ss_ingest {
 struct value_ctx {
     struct ss_ingest *in;
     struct ss_json v;
+    struct ss_str raw;    /* the value's bytes in its input */
     struct ss_jpath path; /* pointer of the value in its file */
     struct ss_diag *diag;
 };
@@ -449,7 +450,7 @@ static enum ss_err on_resource(struct value_ctx *c)
     if (ss_score_resource(c->in->s, id.ptr, id.len, cstr(type, t, sizeof(t)), &res))
         return fail(c, "id", "%snot an ARM resource id (/subscriptions/{guid}/...)", NULL);
     if (c->in->evaluate)
-        ss__ingest_keep(&c->in->kept, res, c->v);
+        ss__ingest_keep(&c->in->kept, res, c->raw);
     c->in->st.resources++;
     return SS_OK;
 }
@@ -504,7 +505,7 @@ static enum ss_err read_values(struct ss_ingest *in, struct ss_json_reader *r, c
     in->source++;
     in->st.files++;
     while ((e = ss_json_reader_next(r, &v, diag)) == SS_OK && ss_json_exists(v)) {
-        struct value_ctx c = {in, v, {{0}, 0}, diag};
+        struct value_ctx c = {in, v, ss_json_reader_raw(r), {{0}, 0}, diag};
         char ptr[64];
         ss_json_reader_pointer(r, ptr, sizeof(ptr));
         ss_jpath_init(&c.path, ptr);

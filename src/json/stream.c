@@ -46,12 +46,13 @@ struct ss_json_reader {
     uint64_t line_no;    /* ...which is on this line */
     uint64_t value_line; /* line of the last value returned */
     enum state state;
-    bool wrapped;        /* the current array is an unwrapped member */
-    bool started;        /* the BOM check is done */
-    bool probing;        /* keep is pinned at a wrapper object's '{' */
-    enum ss_err err;     /* the error that failed the reader */
-    const char *wrapper; /* the unwrap name whose array is being read */
-    uint64_t index;      /* index of the last value in its array */
+    bool wrapped;              /* the current array is an unwrapped member */
+    bool started;              /* the BOM check is done */
+    bool probing;              /* keep is pinned at a wrapper object's '{' */
+    enum ss_err err;           /* the error that failed the reader */
+    const char *wrapper;       /* the unwrap name whose array is being read */
+    size_t raw_start, raw_end; /* buffer span of the last value returned */
+    uint64_t index;            /* index of the last value in its array */
     enum ss_json_reader_shape shape;
     uint64_t max_elem;
     struct ss_json_opts opts;
@@ -289,8 +290,17 @@ static enum ss_err take_value(struct ss_json_reader *r, struct ss_json *out, str
     enum ss_err e = parse_at(r, diag);
     if (e)
         return e;
+    /* keep is the value's first byte, even after parse_at compacted the window */
+    r->raw_start = r->keep;
+    r->raw_end = r->pos;
     *out = ss_json_root(&r->doc);
     return SS_OK;
+}
+
+struct ss_str ss_json_reader_raw(const struct ss_json_reader *r)
+{
+    struct ss_str s = {r->buf + r->raw_start, r->raw_end - r->raw_start};
+    return s;
 }
 
 /* Records a member name of the wrapper object; SS_EDUPKEY (reported at the key,

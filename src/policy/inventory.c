@@ -120,8 +120,8 @@ static void file_under(struct ss_policy_inventory *inv, int map, struct ss_str s
     buf[scope.len] = '\n';
     memcpy(buf + scope.len + 1, type.ptr, type.len);
     size_t len = scope.len + 1 + type.len;
-    e->next[map] = ss_map_get(&inv->maps[map], buf, len);
-    ss_map_put(&inv->maps[map], buf, len, e, NULL);
+    /* one probe: put returns the previous head of the list */
+    e->next[map] = ss_map_put(&inv->maps[map], buf, len, e, NULL);
 }
 
 static void add_one(struct ss_policy_inventory *inv, struct ss_json res, struct ss_str parent,
