@@ -2,7 +2,7 @@
  * gen_inventory - deterministic generator of an Azure-like resource inventory
  * for the JSON benchmarks (`make bench`, bench/run.sh).
  *
- *   gen_inventory [--count N] [--format array|jsonl] [--seed S]
+ *   gen_inventory [--count N] [--format array|jsonl] [--seed S] [--profile default|policy]
  *
  * Writes N resources (default 1000) to standard output, either as one
  * top-level array with one element per line ("[\n{..},\n{..}\n]\n") or as
@@ -19,6 +19,13 @@
  * integers (some near 2^39 and one above 2^53), fractions, exponents and
  * timestamps. The mean resource is about 800 bytes. Keys are unique inside
  * each object and no string holds \u0000, so every strict parser accepts it.
+ *
+ * `--profile policy` (for the policy and scan benchmarks) keeps the same
+ * resource shapes at half weight and adds the resource types the built-in
+ * rules (catalog/rules) apply to, with the settings those rules read
+ * (publicNetworkAccess, private endpoint connections, encryption, network
+ * rules, TLS, ...), each good or bad at random. The default profile writes the
+ * same bytes as before the option existed.
  *
  * Speed matters because the biggest input is piped straight into the parser
  * under test: output is assembled in a large buffer with memcpy and
@@ -703,6 +710,293 @@ static void props_sql(struct gen *g)
     LIT(o, "\"}}");
 }
 
+/* ---- --profile policy: more types, with the settings the built-in rules read ---- */
+
+/* Property groups of props_generic (bit flags). */
+enum {
+    G_PNA = 1u << 0,       /* publicNetworkAccess */
+    G_PEC = 1u << 1,       /* privateEndpointConnections[*] */
+    G_ENC_KEY = 1u << 2,   /* encryption.keySource (+ keyVaultProperties) */
+    G_ENC_STATE = 1u << 3, /* encryption.status */
+    G_ACLS = 1u << 4,      /* networkAcls.defaultAction */
+    G_RULESET = 1u << 5,   /* networkRuleSet.defaultAction */
+    G_SSL = 1u << 6,       /* sslEnforcement, minimalTlsVersion */
+    G_GEO = 1u << 7,       /* storageProfile.geoRedundantBackup */
+    G_REDIS = 1u << 8,     /* enableNonSslPort, subnetId */
+    G_KEYID = 1u << 9,     /* keyId (SQL TDE protector) */
+    G_COSMOS = 1u << 10,   /* disableLocalAuth, isVirtualNetworkFilterEnabled, keyVaultKeyUri */
+    G_AKS = 1u << 11,      /* enableRBAC, addonProfiles, apiServerAccessProfile, defender */
+    G_APIM = 1u << 12,     /* virtualNetworkType */
+    G_SPRING = 1u << 13,   /* networkProfile.serviceRuntimeSubnetId */
+    G_IOT = 1u << 14,      /* ipFilterRules, networkRuleSets */
+    G_SF = 1u << 15,       /* azureActiveDirectory, fabricSettings */
+    G_VMSS = 1u << 16,     /* virtualMachineProfile */
+    G_APPGW = 1u << 17,    /* webApplicationFirewallConfiguration / firewallPolicy */
+    G_FD = 1u << 18,       /* frontendEndpoints[*].webApplicationFirewallPolicyLink */
+    G_AIB = 1u << 19,      /* vmProfile.vnetConfig */
+    G_VAR = 1u << 20,      /* isEncrypted (Automation variables) */
+    G_HC = 1u << 21,       /* osName, osType (Arc machines) */
+};
+
+static const char *const on_off[] = {"Enabled", "Disabled"};
+
+static void props_generic(struct gen *g, uint32_t groups)
+{
+    struct out *o = &g->o;
+    struct rng *r = &g->r;
+    LIT(o, "{\"provisioningState\":\"Succeeded\"");
+    if (groups & G_PNA) {
+        LIT(o, ",\"publicNetworkAccess\":\"");
+        puts0(o, chance(r, 60) ? "Enabled" : "Disabled");
+        putc1(o, '"');
+    }
+    if (groups & G_PEC) {
+        LIT(o, ",\"privateEndpointConnections\":[");
+        uint32_t n = below(r, 3);
+        for (uint32_t i = 0; i < n; i++) {
+            if (i)
+                putc1(o, ',');
+            LIT(o, "{\"id\":\"");
+            put(o, g->id, g->id_len);
+            LIT(o, "/privateEndpointConnections/pe-");
+            put_u64(o, i);
+            LIT(o, "\",\"properties\":{\"privateEndpoint\":");
+            put_ref(g, "Microsoft.Network/privateEndpoints/pe-");
+            LIT(o, ",\"privateLinkServiceConnectionState\":{\"status\":\"");
+            puts0(o, chance(r, 70) ? "Approved" : "Pending");
+            LIT(o, "\",\"description\":\"\"}}}");
+        }
+        putc1(o, ']');
+    }
+    if (groups & (G_ENC_KEY | G_ENC_STATE)) {
+        bool cmk = chance(r, 30);
+        LIT(o, ",\"encryption\":{");
+        if (groups & G_ENC_STATE) {
+            LIT(o, "\"status\":\"");
+            puts0(o, cmk ? "enabled" : "disabled");
+            LIT(o, "\"");
+        }
+        if (groups & G_ENC_KEY) {
+            if (groups & G_ENC_STATE)
+                putc1(o, ',');
+            LIT(o, "\"keySource\":\"");
+            puts0(o, cmk ? "Microsoft.KeyVault" : "Microsoft.CognitiveServices");
+            putc1(o, '"');
+            if (cmk)
+                LIT(o, ",\"keyVaultProperties\":{\"keyName\":\"cmk\",\"keyVaultUri\":"
+                       "\"https://kv-cmk.vault.azure.net/\"}");
+        }
+        putc1(o, '}');
+    }
+    if (groups & G_ACLS) {
+        LIT(o, ",\"networkAcls\":{\"defaultAction\":\"");
+        puts0(o, chance(r, 50) ? "Allow" : "Deny");
+        LIT(o, "\",\"ipRules\":[],\"virtualNetworkRules\":[]}");
+    }
+    if (groups & G_RULESET) {
+        LIT(o, ",\"networkRuleSet\":{\"defaultAction\":\"");
+        puts0(o, chance(r, 50) ? "Allow" : "Deny");
+        LIT(o, "\",\"ipRules\":[]}");
+    }
+    if (groups & G_SSL) {
+        LIT(o, ",\"sslEnforcement\":\"");
+        puts0(o, PICK(r, on_off));
+        LIT(o, "\",\"minimalTlsVersion\":\"");
+        puts0(o, chance(r, 70) ? "TLS1_2" : "TLSEnforcementDisabled");
+        LIT(o, "\",\"version\":\"");
+        puts0(o, chance(r, 50) ? "5.7" : "11");
+        putc1(o, '"');
+    }
+    if (groups & G_GEO) {
+        LIT(o, ",\"storageProfile\":{\"storageMB\":");
+        put_u64(o, 5120u << below(r, 6));
+        LIT(o, ",\"backupRetentionDays\":");
+        put_u64(o, 7 + below(r, 29));
+        LIT(o, ",\"geoRedundantBackup\":\"");
+        puts0(o, PICK(r, on_off));
+        LIT(o, "\",\"storageAutogrow\":\"Enabled\"}");
+    }
+    if (groups & G_REDIS) {
+        LIT(o, ",\"enableNonSslPort\":");
+        put_bool(o, chance(r, 20));
+        LIT(o, ",\"redisVersion\":\"6.0\"");
+        if (chance(r, 30)) {
+            LIT(o, ",\"subnetId\":\"");
+            put_scope(g);
+            LIT(o, "Microsoft.Network/virtualNetworks/vnet-1/subnets/redis\"");
+        }
+    }
+    if ((groups & G_KEYID) && chance(r, 30)) {
+        LIT(o, ",\"keyId\":\"https://kv-cmk.vault.azure.net/keys/tde/");
+        put_u64(o, below(r, 1000000));
+        putc1(o, '"');
+    }
+    if (groups & G_COSMOS) {
+        LIT(o, ",\"disableLocalAuth\":");
+        put_bool(o, chance(r, 40));
+        LIT(o, ",\"isVirtualNetworkFilterEnabled\":");
+        put_bool(o, chance(r, 50));
+        if (chance(r, 20))
+            LIT(o, ",\"keyVaultKeyUri\":\"https://kv-cmk.vault.azure.net/keys/cosmos\"");
+        LIT(o, ",\"databaseAccountOfferType\":\"Standard\",\"consistencyPolicy\":"
+               "{\"defaultConsistencyLevel\":\"Session\"}");
+    }
+    if (groups & G_AKS) {
+        LIT(o, ",\"kubernetesVersion\":\"1.29.4\",\"enableRBAC\":");
+        put_bool(o, chance(r, 85));
+        LIT(o, ",\"addonProfiles\":{\"azurepolicy\":{\"enabled\":");
+        put_bool(o, chance(r, 50));
+        LIT(o, "}},\"apiServerAccessProfile\":{\"enablePrivateCluster\":");
+        put_bool(o, chance(r, 30));
+        LIT(o, "}");
+        if (chance(r, 50)) {
+            LIT(o, ",\"securityProfile\":{\"defender\":{\"securityMonitoring\":{\"enabled\":");
+            put_bool(o, chance(r, 70));
+            LIT(o, "}}}");
+        }
+    }
+    if (groups & G_APIM) {
+        LIT(o, ",\"virtualNetworkType\":\"");
+        puts0(o, chance(r, 60) ? "None" : (chance(r, 50) ? "External" : "Internal"));
+        putc1(o, '"');
+    }
+    if ((groups & G_SPRING) && chance(r, 40)) {
+        LIT(o, ",\"networkProfile\":{\"serviceRuntimeSubnetId\":\"");
+        put_scope(g);
+        LIT(o, "Microsoft.Network/virtualNetworks/vnet-1/subnets/spring-rt\"}");
+    }
+    if (groups & G_IOT) {
+        LIT(o, ",\"ipFilterRules\":[");
+        uint32_t n = below(r, 3);
+        for (uint32_t i = 0; i < n; i++) {
+            if (i)
+                putc1(o, ',');
+            LIT(o, "{\"filterName\":\"f");
+            put_u64(o, i);
+            LIT(o, "\",\"action\":\"");
+            puts0(o, chance(r, 70) ? "Accept" : "Reject");
+            LIT(o, "\",\"ipMask\":\"");
+            put_ip(g, 52);
+            putc1(o, '/');
+            put_u64(o, 8 + below(r, 25));
+            LIT(o, "\"}");
+        }
+        LIT(o, "],\"networkRuleSets\":{\"defaultAction\":\"");
+        puts0(o, chance(r, 50) ? "Allow" : "Deny");
+        LIT(o, "\",\"applyToBuiltInEventHubEndpoint\":true,\"ipRules\":[]}");
+    }
+    if (groups & G_SF) {
+        if (chance(r, 50)) {
+            LIT(o, ",\"azureActiveDirectory\":{\"tenantId\":\"");
+            put(o, g->tenant, 36);
+            LIT(o, "\",\"clusterApplication\":\"");
+            put_guid(g);
+            LIT(o, "\"}");
+        }
+        LIT(o, ",\"fabricSettings\":[{\"name\":\"Security\",\"parameters\":[{\"name\":"
+               "\"ClusterProtectionLevel\",\"value\":\"");
+        puts0(o, chance(r, 60) ? "EncryptAndSign" : "None");
+        LIT(o, "\"}]}]");
+    }
+    if (groups & G_VMSS) {
+        bool linux_os = chance(r, 70);
+        LIT(o, ",\"virtualMachineProfile\":{\"storageProfile\":{\"osDisk\":{\"osType\":\"");
+        puts0(o, linux_os ? "Linux" : "Windows");
+        LIT(o, "\",\"createOption\":\"FromImage\"}},\"securityProfile\":{\"securityType\":\"");
+        puts0(o, chance(r, 50) ? "TrustedLaunch" : "Standard");
+        LIT(o, "\",\"uefiSettings\":{\"secureBootEnabled\":");
+        put_bool(o, chance(r, 50));
+        LIT(o, ",\"vTpmEnabled\":");
+        put_bool(o, chance(r, 50));
+        LIT(o, "}},\"extensionProfile\":{\"extensions\":[");
+        uint32_t n = below(r, 3);
+        for (uint32_t i = 0; i < n; i++) {
+            if (i)
+                putc1(o, ',');
+            bool mon = chance(r, 50);
+            LIT(o, "{\"name\":\"ext");
+            put_u64(o, i);
+            LIT(o, "\",\"properties\":{\"publisher\":\"");
+            puts0(o, mon ? "Microsoft.EnterpriseCloud.Monitoring" : "Microsoft.Azure.Diagnostics");
+            LIT(o, "\",\"type\":\"");
+            puts0(o, mon ? (linux_os ? "OmsAgentForLinux" : "MicrosoftMonitoringAgent")
+                         : (linux_os ? "LinuxDiagnostic" : "IaaSDiagnostics"));
+            LIT(o, "\",\"typeHandlerVersion\":\"1.0\"}}");
+        }
+        LIT(o, "]}}");
+    }
+    if (groups & G_APPGW) {
+        uint32_t x = below(r, 3);
+        if (x == 1)
+            LIT(o, ",\"webApplicationFirewallConfiguration\":{\"enabled\":true,"
+                   "\"firewallMode\":\"Prevention\",\"ruleSetType\":\"OWASP\"}");
+        else if (x == 2) {
+            LIT(o, ",\"firewallPolicy\":");
+            put_ref(g, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/waf-");
+        }
+    }
+    if (groups & G_FD) {
+        LIT(o, ",\"frontendEndpoints\":[{\"name\":\"fe\",\"properties\":{\"hostName\":\"fd");
+        put_u64(o, g->seq);
+        LIT(o, ".azurefd.net\"");
+        if (chance(r, 50)) {
+            LIT(o, ",\"webApplicationFirewallPolicyLink\":");
+            put_ref(g, "Microsoft.Network/frontdoorWebApplicationFirewallPolicies/waf-");
+        }
+        LIT(o, "}}]");
+    }
+    if ((groups & G_AIB) && chance(r, 40)) {
+        LIT(o, ",\"vmProfile\":{\"vmSize\":\"Standard_D2s_v3\",\"vnetConfig\":{\"subnetId\":\"");
+        put_scope(g);
+        LIT(o, "Microsoft.Network/virtualNetworks/vnet-1/subnets/aib\"}}");
+    }
+    if (groups & G_VAR) {
+        LIT(o, ",\"isEncrypted\":");
+        put_bool(o, chance(r, 60));
+        LIT(o, ",\"value\":\"\\\"x\\\"\"");
+    }
+    if (groups & G_HC) {
+        bool linux_os = chance(r, 60);
+        LIT(o, ",\"osName\":\"");
+        puts0(o, linux_os ? "ubuntu" : "windows");
+        LIT(o, "\",\"osType\":\"");
+        puts0(o, linux_os ? "linux" : "windows");
+        LIT(o, "\",\"status\":\"Connected\",\"agentVersion\":\"1.40\"");
+    }
+    LIT(o, ",\"createdAt\":");
+    put_time(g);
+    putc1(o, '}');
+}
+
+#define GENERIC(name, groups)                                                                      \
+    static void name(struct gen *g)                                                                \
+    {                                                                                              \
+        props_generic(g, (groups));                                                                \
+    }
+GENERIC(props_apim, G_APIM | G_PNA)
+GENERIC(props_appconfig, G_PEC | G_PNA | G_ENC_KEY)
+GENERIC(props_spring, G_SPRING)
+GENERIC(props_autovar, G_VAR)
+GENERIC(props_redis, G_REDIS | G_PNA | G_PEC)
+GENERIC(props_cognitive, G_ENC_KEY | G_ACLS | G_PNA | G_PEC)
+GENERIC(props_vmss, G_VMSS)
+GENERIC(props_acr, G_ENC_STATE | G_RULESET | G_PEC | G_PNA)
+GENERIC(props_aks, G_AKS)
+GENERIC(props_dbserver, G_PEC | G_PNA | G_GEO | G_SSL)
+GENERIC(props_iot, G_IOT | G_PNA)
+GENERIC(props_cosmos, G_COSMOS | G_PEC | G_PNA)
+GENERIC(props_eventgrid, G_PEC | G_PNA)
+GENERIC(props_mlws, G_ENC_STATE | G_PEC | G_PNA)
+GENERIC(props_appgw, G_APPGW)
+GENERIC(props_frontdoor, G_FD)
+GENERIC(props_sf, G_SF)
+GENERIC(props_sqlserver, G_KEYID | G_PEC | G_PNA)
+GENERIC(props_sqlmi, G_KEYID | G_PNA)
+GENERIC(props_aib, G_AIB)
+GENERIC(props_hybrid, G_HC)
+GENERIC(props_plain, G_PNA)
+#undef GENERIC
+
 /* ---- resource envelope ---- */
 
 struct rtype {
@@ -738,15 +1032,83 @@ static const struct rtype rtypes[] = {
      props_sql},
 };
 
+/*
+ * --profile policy: the default mix at half weight plus the types the built-in
+ * rules (catalog/rules) apply to, with the settings they read; web apps also
+ * as function and API apps. Weights are relative (they sum to 1010: the
+ * default mix is about half of it).
+ */
+static const char *const apim_skus[] = {"Developer", "Premium", "Basic", "Standard"};
+static const char *const spring_skus[] = {"S0", "E0"};
+static const char *const acr_skus[] = {"Premium", "Standard", "Basic"};
+static const char *const db_skus[] = {"GP_Gen5_2", "B_Gen5_1", "MO_Gen5_4"};
+
+static const struct rtype rtypes_policy[] = {
+    {"Microsoft.Compute/virtualMachines", "vm-", 50, NULL, 40, 50, NULL, 0, props_vm},
+    {"Microsoft.Network/networkInterfaces", "nic-", 75, NULL, 0, 0, NULL, 0, props_nic},
+    {"Microsoft.Compute/disks", "disk-", 90, NULL, 0, 40, SKUS(disk_skus), props_disk},
+    {"Microsoft.Network/publicIPAddresses", "pip-", 70, NULL, 0, 60, SKUS(pip_skus), props_pip},
+    {"Microsoft.Storage/storageAccounts", "st", 30, "StorageV2", 20, 0, SKUS(st_skus),
+     props_storage},
+    {"Microsoft.Network/virtualNetworks", "vnet-", 30, NULL, 0, 0, NULL, 0, props_vnet},
+    {"Microsoft.Network/networkSecurityGroups", "nsg-", 40, NULL, 0, 0, NULL, 0, props_nsg},
+    {"Microsoft.KeyVault/vaults", "kv-", 30, NULL, 0, 0, NULL, 0, props_keyvault},
+    {"Microsoft.Web/sites", "app-", 25, "app,linux", 50, 0, NULL, 0, props_webapp},
+    {"Microsoft.Web/sites", "func-", 10, "functionapp,linux", 50, 0, NULL, 0, props_webapp},
+    {"Microsoft.Web/sites", "api-", 10, "api", 50, 0, NULL, 0, props_webapp},
+    {"Microsoft.Sql/servers/databases", "sqldb-", 40, "v12.0,user,vcore", 10, 0, SKUS(sql_skus),
+     props_sql},
+    {"Microsoft.ApiManagement/service", "apim-", 15, NULL, 30, 0, SKUS(apim_skus), props_apim},
+    {"Microsoft.AppConfiguration/configurationStores", "appcs-", 15, NULL, 0, 0, NULL, 0,
+     props_appconfig},
+    {"Microsoft.AppPlatform/Spring", "spring-", 10, NULL, 0, 0, SKUS(spring_skus), props_spring},
+    {"Microsoft.Automation/automationAccounts/variables", "var-", 10, NULL, 0, 0, NULL, 0,
+     props_autovar},
+    {"Microsoft.Cache/Redis", "redis-", 25, NULL, 0, 0, NULL, 0, props_redis},
+    {"Microsoft.CognitiveServices/accounts", "cog-", 25, "OpenAI", 30, 0, NULL, 0, props_cognitive},
+    {"Microsoft.Compute/virtualMachineScaleSets", "vmss-", 30, NULL, 30, 30, NULL, 0, props_vmss},
+    {"Microsoft.ContainerRegistry/registries", "acr", 25, NULL, 20, 0, SKUS(acr_skus), props_acr},
+    {"Microsoft.ContainerService/managedClusters", "aks-", 25, NULL, 80, 0, NULL, 0, props_aks},
+    {"Microsoft.DBforMariaDB/servers", "maria-", 10, NULL, 0, 0, SKUS(db_skus), props_dbserver},
+    {"Microsoft.DBforMySQL/servers", "mysql-", 20, NULL, 0, 0, SKUS(db_skus), props_dbserver},
+    {"Microsoft.DBforPostgreSQL/servers", "psql-", 20, NULL, 0, 0, SKUS(db_skus), props_dbserver},
+    {"Microsoft.Devices/IotHubs", "iot-", 10, NULL, 0, 0, NULL, 0, props_iot},
+    {"Microsoft.DocumentDB/databaseAccounts", "cosmos-", 25, "GlobalDocumentDB", 20, 0, NULL, 0,
+     props_cosmos},
+    {"Microsoft.EventGrid/domains", "egd-", 10, NULL, 0, 0, NULL, 0, props_eventgrid},
+    {"Microsoft.EventGrid/topics", "egt-", 15, NULL, 0, 0, NULL, 0, props_eventgrid},
+    {"Microsoft.MachineLearningServices/workspaces", "mlw-", 10, NULL, 100, 0, NULL, 0, props_mlws},
+    {"Microsoft.Network/applicationGateways", "agw-", 15, NULL, 0, 30, NULL, 0, props_appgw},
+    {"Microsoft.Network/frontDoors", "fd-", 10, NULL, 0, 0, NULL, 0, props_frontdoor},
+    {"Microsoft.ServiceFabric/clusters", "sf-", 5, NULL, 0, 0, NULL, 0, props_sf},
+    {"Microsoft.SignalRService/SignalR", "sigr-", 10, NULL, 0, 0, NULL, 0, props_eventgrid},
+    {"Microsoft.Sql/servers", "sql-", 40, NULL, 20, 0, NULL, 0, props_sqlserver},
+    {"Microsoft.Sql/managedInstances", "sqlmi-", 10, NULL, 20, 0, NULL, 0, props_sqlmi},
+    {"Microsoft.VirtualMachineImages/imageTemplates", "aib-", 5, NULL, 0, 0, NULL, 0, props_aib},
+    {"Microsoft.HybridCompute/machines", "arc-", 30, NULL, 100, 0, NULL, 0, props_hybrid},
+    {"Microsoft.Kubernetes/connectedClusters", "arck8s-", 10, NULL, 100, 0, NULL, 0, props_plain},
+    {"Microsoft.Batch/batchAccounts", "batch", 5, NULL, 0, 0, NULL, 0, props_plain},
+    {"Microsoft.EventHub/namespaces", "evh-", 15, NULL, 0, 0, NULL, 0, props_plain},
+    {"Microsoft.ServiceBus/namespaces", "sb-", 15, NULL, 0, 0, NULL, 0, props_plain},
+    {"Microsoft.Logic/workflows", "logic-", 15, NULL, 0, 0, NULL, 0, props_plain},
+    {"Microsoft.Search/searchServices", "srch-", 5, NULL, 0, 0, NULL, 0, props_plain},
+    {"Microsoft.StreamAnalytics/streamingjobs", "asa-", 5, NULL, 0, 0, NULL, 0, props_plain},
+    {"Microsoft.OperationalInsights/workspaces", "law-", 15, NULL, 0, 0, NULL, 0, props_plain},
+};
+
+static const struct rtype *types_tab = rtypes;
+static size_t types_n = sizeof(rtypes) / sizeof(rtypes[0]);
+static uint32_t types_total = 100; /* sum of the weights */
+
 static const struct rtype *pick_type(struct rng *r)
 {
-    uint32_t x = below(r, 100);
-    for (size_t i = 0; i < sizeof(rtypes) / sizeof(rtypes[0]); i++) {
-        if (x < rtypes[i].weight)
-            return &rtypes[i];
-        x -= rtypes[i].weight;
+    uint32_t x = below(r, types_total);
+    for (size_t i = 0; i < types_n; i++) {
+        if (x < types_tab[i].weight)
+            return &types_tab[i];
+        x -= types_tab[i].weight;
     }
-    return &rtypes[0];
+    return &types_tab[0];
 }
 
 /* Builds g->id for resource `t`; the name is prefix + sequence number. */
@@ -871,7 +1233,9 @@ static void put_resource(struct gen *g)
 
 static void usage(void)
 {
-    fputs("usage: gen_inventory [--count N] [--format array|jsonl] [--seed S]\n", stderr);
+    fputs("usage: gen_inventory [--count N] [--format array|jsonl] [--seed S] "
+          "[--profile default|policy]\n",
+          stderr);
     exit(2);
 }
 
@@ -900,7 +1264,16 @@ int main(int argc, char **argv)
             array = true, i++;
         else if (!strcmp(argv[i], "--format") && !strcmp(argv[i + 1], "jsonl"))
             array = false, i++;
-        else
+        else if (!strcmp(argv[i], "--profile") && !strcmp(argv[i + 1], "default"))
+            i++;
+        else if (!strcmp(argv[i], "--profile") && !strcmp(argv[i + 1], "policy")) {
+            types_tab = rtypes_policy;
+            types_n = sizeof(rtypes_policy) / sizeof(rtypes_policy[0]);
+            types_total = 0;
+            for (size_t k = 0; k < types_n; k++)
+                types_total += rtypes_policy[k].weight;
+            i++;
+        } else
             usage();
     }
 #ifdef F_SETPIPE_SZ

@@ -22,7 +22,8 @@
 # Exit status: 0 when every program ran, all parsers agreed on the node
 # counts and the scoring checks held (same scores for two orders of the same
 # rows, incremental state equal to a rebuild); a MISS on a performance target
-# is reported, not an error; 1 otherwise. See bench/README.md for how to read the output.
+# and outcomes where our policy evaluator and the jq program generated from
+# our rules disagree are reported, not errors; 1 otherwise. See bench/README.md for how to read the output.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,11 +38,13 @@ OUT=$BUILD/bench
 RESULTS=$OUT/results.txt
 WARN=(-Wall -Wextra -Werror)
 
-SECTIONS=(json scoring incremental)
+SECTIONS=(json scoring incremental policy scan)
 declare -A SECTION_DESC=(
     [json]="JSON parsing: ours vs simdjson, cJSON, jansson (streaming and whole document)"
     [scoring]="securescore scan over 10M assessment rows of 1M resources: throughput, memory"
     [incremental]="one assessment change -> updated secure score: latency, exactness"
+    [policy]="rule evaluation: evaluations/s per core; the Audit rules against a jq program"
+    [scan]="securescore scan of 1M resources (ingest+evaluate+score) against simdjson parse_many"
 )
 
 STATUS=0 # becomes 1 on a failed program or a count mismatch
@@ -787,6 +790,394 @@ section_incremental() {
     verdict=$(awk -v v="$med" 'BEGIN { print (v < 5) ? "PASS" : "MISS" }')
     printf '  %-64s %6s us  %s\n' "one change -> updated secure score: median < 5 us" \
         "$(calc "$med" "%.2f")" "$verdict"
+    return 0
+}
+
+# ---------------------------------------------------------------- section: policy
+
+POL_RULES=catalog/rules
+
+# policy_build: bench_policy, the generator, and the jq program from our rules.
+policy_build() {
+    note "building the policy benchmark programs in $OUT/"
+    if [[ ! -x $OUT/gen_inventory || bench/gen_inventory.c -nt $OUT/gen_inventory ]]; then
+        $CC -std=c11 -O2 "${WARN[@]}" bench/gen_inventory.c -o "$OUT/gen_inventory" || {
+            fail "bench/gen_inventory.c does not build"
+            return 1
+        }
+    fi
+    ours_build bench_policy || return 1
+    POL_JQ=""
+    if ! command -v jq >/dev/null; then
+        note "jq not found: the jq reference is skipped (scripts/install-deps.sh bench)"
+    elif ! command -v python3 >/dev/null; then
+        note "python3 not found: the jq program cannot be generated; the jq reference is skipped"
+    elif python3 bench/rules_to_jq.py --rules $POL_RULES -o "$OUT/rules.jq" 2>"$TMP/jqgen.err"; then
+        POL_JQ=$OUT/rules.jq
+        POL_JQ_NOTE=$(grep -o '[0-9]* translated, [0-9]* not translated' "$TMP/jqgen.err" || true)
+        POL_JQ_SKIPPED=$(sed -n 's/^rules_to_jq:   not translated: //p' "$TMP/jqgen.err")
+    else
+        cat "$TMP/jqgen.err" >&2
+        fail "bench/rules_to_jq.py failed; the jq reference is skipped"
+    fi
+    return 0
+}
+
+# policy_jq FILE OUT: one timed run of the generated jq program (result line
+# from the shell's clock).
+policy_jq() {
+    local t0 t1 n
+    t0=$(now)
+    jq -r -f "$POL_JQ" "$1" >"$2" || return 1
+    t1=$(now)
+    n=$(wc -l <"$2" | tr -d ' ')
+    printf 'parser=jq mode=policy-stream bytes=%s docs=%s seconds=%s load_seconds=-1 rss_kb=-1 resources_per_s=%s\n' \
+        "$(file_size "$1")" "$n" "$(calc "$t1 - $t0" "%.6f")" "$(calc "$n / ($t1 - $t0)" "%.0f")"
+}
+
+# policy_row LABEL HOW LINE: resources/s, evaluations/s per core, seconds, outcome counts.
+policy_row() {
+    local label=$1 how=$2 line=$3
+    if [[ $line == FAILED || -z $line ]]; then
+        printf '  %-6s %-40s %12s\n' "$label" "$how" "n/a"
+        return
+    fi
+    local evps ev
+    evps=$(field "$line" evals_per_s)
+    ev=$(field "$line" evals)
+    printf '  %-6s %-40s %12s %13s %9s %9s %9s %9s\n' "$label" "$how" \
+        "$(calc "$(field "$line" docs) / $(field "$line" seconds)" "%.0f")" "${evps:--}" \
+        "$(calc "$(field "$line" seconds)" "%.3f")" "${ev:--}" "$(field "$line" healthy)" \
+        "$(field "$line" unhealthy)"
+}
+
+section_policy() {
+    local POL_JQ="" POL_JQ_NOTE="" POL_JQ_SKIPPED="" n sample avg budget scaled=""
+    policy_build || return
+    n=$(icalc "100000 * $BENCH_SCALE")
+    ((n < 1000)) && n=1000
+    sample=$(icalc "10000 * $BENCH_SCALE")
+    ((sample < 1000)) && sample=1000
+    ((sample > n)) && sample=$n
+    avg=$("$OUT/gen_inventory" --count 2000 --seed "$BENCH_SEED" --profile policy | wc -c)
+    avg=$((avg / 2000))
+    # Memory: every resource in its own document plus the inventory index,
+    # about 3.2 KB a resource today; reserve 5 KB. Disk: the two files.
+    budget=$(mem_budget)
+    if ((n * 5120 > budget)); then
+        note "MemAvailable $(mib "$(mem_available)") MiB: policy inventory scaled down"
+        scaled+=" memory"
+        n=$((budget / 5120))
+    fi
+    local disk
+    disk=$(disk_available "$OUT")
+    if ((2 * n * avg + (64 << 20) > disk * 9 / 10)); then
+        note "only $(mib "$disk") MiB free on disk: policy inventory scaled down"
+        scaled+=" disk"
+        n=$(((disk * 9 / 10 - (64 << 20)) / (2 * avg)))
+    fi
+    if ((n < 100)); then
+        fail "not enough memory or disk for the policy benchmark"
+        return
+    fi
+    ((sample > n)) && sample=$n
+
+    note "policy: generating $n resources (default and policy profiles) into $TMP/"
+    "$OUT/gen_inventory" --count "$n" --seed "$BENCH_SEED" --profile policy >"$TMP/pol.jsonl"
+    "$OUT/gen_inventory" --count "$n" --seed "$BENCH_SEED" >"$TMP/pol-default.jsonl"
+    head -n "$sample" "$TMP/pol.jsonl" >"$TMP/pol-sample.jsonl"
+
+    note "policy: all $(find $POL_RULES -maxdepth 1 -name '*.json' | wc -l) rules on $n resources ($BENCH_RUNS runs each)"
+    local all def audit jqline=FAILED
+    all=$(run_median policy-all "$OUT/bench_policy" --rules $POL_RULES "$TMP/pol.jsonl")
+    def=$(run_median policy-default "$OUT/bench_policy" --rules $POL_RULES "$TMP/pol-default.jsonl")
+    note "policy: Audit rules on a $sample-resource sample: ours, then jq"
+    audit=$(run_median policy-audit "$OUT/bench_policy" --rules $POL_RULES --audit-only --stream \
+        --outcomes "$TMP/ours.txt" "$TMP/pol-sample.jsonl")
+    [[ -n $POL_JQ ]] &&
+        jqline=$(BENCH_RUNS=1 run_median jq-audit policy_jq "$TMP/pol-sample.jsonl" "$TMP/jq.txt")
+    local l
+    for l in "$all" "$def" "$audit"; do
+        [[ $l == FAILED ]] && STATUS=1
+    done
+    [[ -n $POL_JQ && $jqline == FAILED ]] && STATUS=1
+    local cmpout=""
+    if [[ $audit != FAILED && $jqline != FAILED ]]; then
+        cmpout=$(python3 bench/rules_to_jq.py --rules $POL_RULES --compare "$TMP/ours.txt" \
+            "$TMP/jq.txt") || fail "comparing the outcomes of ours and jq failed"
+        printf 'policy-compare %s\n' "$(head -n 1 <<<"$cmpout")" >>"$RESULTS"
+    fi
+    # The same comparison on the rules' own test resources (catalog/rules/cases/):
+    # the edge cases the generated inventory may not reach.
+    local casesout=""
+    if [[ -n $POL_JQ && -d $POL_RULES/cases ]] && python3 -c '
+import glob, json, sys
+with open(sys.argv[1], "w") as out:
+    for f in sorted(glob.glob(sys.argv[2] + "/*.json")):
+        d = json.load(open(f))
+        for k in ("healthy", "unhealthy", "notApplicable", "related"):
+            for r in d.get(k, []):
+                out.write(json.dumps(r) + "\n")' "$TMP/cases.jsonl" "$POL_RULES/cases" &&
+        "$OUT/bench_policy" --rules $POL_RULES --audit-only --stream \
+            --outcomes "$TMP/ours-cases.txt" "$TMP/cases.jsonl" >/dev/null &&
+        jq -r -f "$POL_JQ" "$TMP/cases.jsonl" >"$TMP/jq-cases.txt"; then
+        casesout=$(python3 bench/rules_to_jq.py --rules $POL_RULES --compare \
+            "$TMP/ours-cases.txt" "$TMP/jq-cases.txt") ||
+            fail "comparing the outcomes of ours and jq on the rule cases failed"
+        printf 'policy-compare-cases %s\n' "$(head -n 1 <<<"$casesout")" >>"$RESULTS"
+    elif [[ -n $POL_JQ ]]; then
+        fail "running ours or jq on the rules' test cases failed"
+    fi
+    rm -f "$TMP/pol.jsonl" "$TMP/pol-default.jsonl" "$TMP/pol-sample.jsonl" "$TMP/cases.jsonl"
+
+    say ""
+    say "== policy: rule evaluation (ss_policy_evaluate, one ss_policy_eval, 1 thread; median of $BENCH_RUNS runs)"
+    [[ $all != FAILED ]] &&
+        say "  $(field "$all" rules) built-in rules from $POL_RULES, bucketed by ss_policy_types" \
+            "($(field "$all" typed_rules) typed); each resource meets only the rules of its type"
+    say "  input: $n generated resources (gen_inventory --profile policy: $(mb "$(field "$all" bytes)") MB;" \
+        "the default mix for comparison), all loaded and indexed as the related-resource inventory first"
+    [[ -n $scaled ]] && say "  scaled down for:$scaled"
+    printf '  %-6s %-40s %12s %13s %9s %9s %9s %9s\n' "" how "resources/s" "evals/s/core" seconds \
+        evals healthy unhealthy
+    policy_row ours "148 rules, policy mix" "$all"
+    policy_row ours "148 rules, default mix (json section's)" "$def"
+    if [[ $all != FAILED ]]; then
+        say "  (policy mix: $(calc "$(field "$all" evals) / $(field "$all" docs)" "%.2f") evaluations" \
+            "per resource, $(field "$all" notapplicable) NotApplicable, $(field "$all" errors) errors;" \
+            "loading + indexing took $(calc "$(field "$all" load_seconds)" "%.2f") s, not timed;" \
+            "peak RSS $(calc "$(field "$all" rss_kb) / 1024" "%.0f") MiB)"
+    fi
+    if [[ $def != FAILED ]]; then
+        say "  (default mix: $(calc "$(field "$def" evals) / $(field "$def" docs)" "%.2f") evaluations" \
+            "per resource: NICs, disks, public IPs and NSGs, 55 % of it, meet no built-in rule)"
+    fi
+
+    say ""
+    say "== policy: the Audit rules against jq (read + evaluate, one resource at a time;" \
+        "$sample resources, ours median of $BENCH_RUNS runs, jq 1 run)"
+    if [[ -n $POL_JQ ]]; then
+        say "  jq program generated by bench/rules_to_jq.py from the same rules ($POL_JQ_NOTE):" \
+            "jq -r -f $POL_JQ"
+        [[ -n $POL_JQ_SKIPPED ]] && say "  not translated (outcome '?', left out of the comparison): $POL_JQ_SKIPPED"
+    else
+        say "  jq reference skipped (see stderr)"
+    fi
+    printf '  %-6s %-40s %12s %13s %9s %9s %9s %9s\n' "" how "resources/s" "evals/s/core" seconds \
+        evals healthy unhealthy
+    policy_row ours "$(field "$audit" rules) Audit rules, bench_policy --stream" "$audit"
+    if [[ $jqline != FAILED ]]; then
+        printf '  %-6s %-40s %12s %13s %9s\n' jq "generated program, jq $(jq --version 2>/dev/null | sed 's/^jq-//')" \
+            "$(field "$jqline" resources_per_s)" - "$(calc "$(field "$jqline" seconds)" "%.3f")"
+    fi
+    if [[ -n $cmpout ]]; then
+        local c
+        c=$(head -n 1 <<<"$cmpout")
+        say "  agreement: $(field "$c" agree) of $(field "$c" evals) rule evaluations" \
+            "($(calc "100 * $(field "$c" agree) / $(field "$c" evals)" "%.3f") %; $(field "$c" applicable)" \
+            "applicable), $(field "$c" resources_agree) of $(field "$c" resources) resources agree on every rule"
+        if [[ $(field "$c" disagree) != 0 ]]; then
+            say "  disagreements (rule, ours, jq, count) - for the lead, see also $RESULTS:"
+            grep '^disagree' <<<"$cmpout" | sed 's/^disagree /    /'
+            grep '^disagree' <<<"$cmpout" | sed 's/^/policy-/' >>"$RESULTS"
+        fi
+    fi
+
+    if [[ -n $casesout ]]; then
+        local c
+        c=$(head -n 1 <<<"$casesout")
+        say "  on the rules' test resources (catalog/rules/cases, $(field "$c" resources) resources):" \
+            "$(field "$c" agree) of $(field "$c" evals) rule evaluations agree" \
+            "($(field "$c" applicable) applicable)"
+        if [[ $(field "$c" disagree) != 0 ]]; then
+            grep '^disagree' <<<"$casesout" | sed 's/^disagree /    /'
+            grep '^disagree' <<<"$casesout" | sed 's/^/policy-cases-/' >>"$RESULTS"
+        fi
+    fi
+
+    say ""
+    say "== policy: targets (DESIGN.md §10)"
+    local ratio_jq=""
+    [[ $audit != FAILED && $jqline != FAILED ]] &&
+        ratio_jq=$(calc "$(field "$jqline" seconds) / $(field "$audit" seconds)")
+    target_row "per-resource throughput: ours / jq program from our rules >= 20" "$ratio_jq" ge 20
+    if [[ $all != FAILED ]]; then
+        say "  for information: $(calc "$(field "$all" evals_per_s) / 1e6" "%.2f") M resource-rule" \
+            "evaluations per second per core, $(calc "$(field "$all" docs) / $(field "$all" seconds) / 1e3" "%.0f") k" \
+            "resources/s (148 rules, policy mix, evaluation alone)"
+    fi
+    return 0
+}
+
+# ---------------------------------------------------------------- section: scan
+
+# scan_run SOURCE N: one `securescore scan --format csv` over N generated
+# resources (policy profile): SOURCE pipe (from the generator) or file
+# ($TMP/scan.jsonl). Result line from the shell's clock and /usr/bin/time -v.
+scan_run() {
+    local src=$1 n=$2 t0 t1 rss="" bytes
+    rm -f "$TMP/time.txt"
+    t0=$(now)
+    case $src in
+    pipe)
+        "$OUT/gen_inventory" --count "$n" --seed "$BENCH_SEED" --profile policy |
+            "${SC_TIME[@]}" "$BUILD/securescore" scan --format csv - >"$TMP/scan-$src.csv" || return 1
+        bytes=$SCAN_BYTES
+        ;;
+    file | file-noeval)
+        local -a opt=()
+        [[ $src == file-noeval ]] && opt=(--no-evaluate)
+        "${SC_TIME[@]}" "$BUILD/securescore" scan --format csv "${opt[@]}" "$TMP/scan.jsonl" \
+            >"$TMP/scan-$src.csv" || return 1
+        bytes=$(file_size "$TMP/scan.jsonl")
+        ;;
+    esac
+    t1=$(now)
+    [[ -f $TMP/time.txt ]] &&
+        rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time.txt")
+    printf 'parser=ours mode=scan-inventory-%s bytes=%s docs=%s seconds=%s load_seconds=-1 rss_kb=%s\n' \
+        "$src" "$bytes" "$n" "$(calc "$t1 - $t0" "%.6f")" "${rss:--1}"
+}
+
+scan_row() {
+    local label=$1 how=$2 line=$3
+    if [[ $line == FAILED || -z $line ]]; then
+        printf '  %-9s %-40s %12s\n' "$label" "$how" "n/a"
+        return
+    fi
+    local rss rssm="n/a"
+    rss=$(field "$line" rss_kb)
+    [[ -n $rss && $rss != -1 ]] && rssm=$(calc "$rss / 1024" "%.1f")
+    printf '  %-9s %-40s %12s %8s %9s %9s\n' "$label" "$how" \
+        "$(calc "$(field "$line" docs) / $(field "$line" seconds)" "%.0f")" \
+        "$(calc "$(field "$line" bytes) / $(field "$line" seconds) / 1e6" "%.1f")" \
+        "$(calc "$(field "$line" seconds)" "%.3f")" "$rssm"
+}
+
+section_scan() {
+    local SC_TIME=() n ref_n avg budget disk scaled="" evaluates=yes
+    if [[ ! -x $OUT/gen_inventory || bench/gen_inventory.c -nt $OUT/gen_inventory ]]; then
+        $CC -std=c11 -O2 "${WARN[@]}" bench/gen_inventory.c -o "$OUT/gen_inventory" || {
+            fail "bench/gen_inventory.c does not build"
+            return
+        }
+    fi
+    if [[ ! -x $BUILD/securescore ]] || ! "$BUILD/securescore" scan --help >/dev/null 2>&1; then
+        fail "$BUILD/securescore scan is missing (run make BUILD=$BUILD all)"
+        return
+    fi
+    # Rule evaluation in scan is on by default where --no-evaluate exists.
+    "$BUILD/securescore" scan --help 2>&1 | grep -e '--no-evaluate' >/dev/null || evaluates=no
+    if [[ ! -x $OUT/ref_simdjson || bench/ref_simdjson.cpp -nt $OUT/ref_simdjson ]]; then
+        # As in json_build: no SIMDJSON_THREADS_ENABLED, parse_many on one core.
+        $CXX -std=c++17 -O2 -march=native "${WARN[@]}" bench/ref_simdjson.cpp -lsimdjson \
+            -o "$OUT/ref_simdjson" || note "ref_simdjson does not build; the reference is skipped"
+    fi
+    [[ -x /usr/bin/time ]] && SC_TIME=(/usr/bin/time -v -o "$TMP/time.txt")
+
+    n=$(icalc "1000000 * $BENCH_SCALE")
+    ((n < 1000)) && n=1000
+    avg=$("$OUT/gen_inventory" --count 2000 --seed "$BENCH_SEED" --profile policy | wc -c)
+    avg=$((avg / 2000))
+    # Memory: the scan keeps the inventory for the related-resource rules
+    # (about 3 KB a resource with its documents); simdjson holds the whole
+    # file (1.3x). The file for the reference: all N resources if disk and
+    # memory allow, else a sample.
+    budget=$(mem_budget)
+    if ((n * 4096 > budget)); then
+        note "MemAvailable $(mib "$(mem_available)") MiB: scan input scaled down"
+        scaled+=" memory(scan)"
+        n=$((budget / 4096))
+    fi
+    ref_n=$n
+    disk=$(disk_available "$OUT")
+    if ((ref_n * avg + (64 << 20) > disk * 9 / 10)); then
+        ref_n=$(((disk * 9 / 10 - (64 << 20)) / avg))
+        scaled+=" disk(reference file)"
+    fi
+    if ((ref_n * avg * 13 / 10 > budget)); then
+        ref_n=$((budget * 10 / 13 / avg))
+        scaled+=" memory(reference file)"
+    fi
+    if ((n < 100 || ref_n < 100)); then
+        fail "not enough memory or disk for the scan benchmark"
+        return
+    fi
+    SCAN_BYTES=$("$OUT/gen_inventory" --count "$n" --seed "$BENCH_SEED" --profile policy | wc -c | tr -d ' ')
+
+    local runs=${BENCH_LONG_RUNS:-1} pipe file noeval=FAILED simd=FAILED
+    note "scan: $n resources piped into securescore scan, then a file of $ref_n: ours" \
+        "($runs run(s) each, BENCH_LONG_RUNS), simdjson ($BENCH_RUNS runs)"
+    pipe=$(BENCH_RUNS=$runs run_median scan-inventory-pipe scan_run pipe "$n")
+    "$OUT/gen_inventory" --count "$ref_n" --seed "$BENCH_SEED" --profile policy >"$TMP/scan.jsonl"
+    file=$(BENCH_RUNS=$runs run_median scan-inventory-file scan_run file "$ref_n")
+    [[ $evaluates == yes ]] &&
+        noeval=$(BENCH_RUNS=$runs run_median scan-inventory-noeval scan_run file-noeval "$ref_n")
+    [[ -x $OUT/ref_simdjson ]] &&
+        simd=$(run_median simdjson-inventory "$OUT/ref_simdjson" stream "$TMP/scan.jsonl")
+    local ref_bytes
+    ref_bytes=$(file_size "$TMP/scan.jsonl")
+    rm -f "$TMP/scan.jsonl"
+    [[ $pipe == FAILED || $file == FAILED ]] && STATUS=1
+    [[ $evaluates == yes && $noeval == FAILED ]] && STATUS=1
+    [[ -x $OUT/ref_simdjson && $simd == FAILED ]] && STATUS=1
+    local nsubs=""
+    [[ $pipe != FAILED ]] &&
+        nsubs=$(awk -F, '$1 == "subscription" && $4 == ""' "$TMP/scan-pipe.csv" | wc -l)
+
+    say ""
+    say "== scan: ingest + evaluate + score of an inventory (securescore scan --format csv)"
+    if [[ $evaluates == yes ]]; then
+        say "  rule evaluation: on (the built-in rules; scan has --no-evaluate)"
+    else
+        say "  rule evaluation: NOT WIRED in this build (no --no-evaluate in scan --help):" \
+            "ingest + score only"
+    fi
+    say "  input: $n resources (gen_inventory --profile policy), $(mb "$SCAN_BYTES") MB of JSON Lines" \
+        "piped; the file: $ref_n resources, $(mb "$ref_bytes") MB; ours $runs run(s) each" \
+        "(BENCH_LONG_RUNS), simdjson median of $BENCH_RUNS runs"
+    [[ -n $scaled ]] && say "  scaled down for:$scaled"
+    printf '  %-9s %-40s %12s %8s %9s %9s\n' program how "resources/s" "MB/s" seconds "RSS MiB"
+    scan_row ours "scan, pipe from the generator" "$pipe"
+    scan_row ours "scan, file" "$file"
+    [[ $evaluates == yes ]] && scan_row ours "scan --no-evaluate, file (ingest + score)" "$noeval"
+    scan_row simdjson "parse_many, file loaded first" "$simd"
+    if [[ $simd != FAILED ]]; then
+        say "  (simdjson spent $(calc "$(field "$simd" load_seconds)" "%.3f") s of its" \
+            "$(calc "$(field "$simd" seconds)" "%.3f") s loading the file; parse+walk alone:" \
+            "$(calc "$(field "$simd" bytes) / ($(field "$simd" seconds) - $(field "$simd" load_seconds)) / 1e6" "%.1f") MB/s)"
+    fi
+    [[ -n $nsubs ]] && say "  output: $nsubs subscription scores"
+    if [[ $pipe != FAILED && $(field "$pipe" rss_kb) != -1 ]]; then
+        say "  memory (pipe): peak RSS $(calc "$(field "$pipe" rss_kb) * 1024 / $n" "%.0f") B per resource," \
+            "$(calc "($(field "$pipe" rss_kb) * 1024 - $SCAN_BYTES) / $n" "%.0f") B beyond its raw JSON" \
+            "($(calc "$SCAN_BYTES / $n" "%.0f") B; DESIGN.md §10: under 1536 B)"
+    fi
+
+    say ""
+    say "== scan: targets (DESIGN.md §10)"
+    local simd_s="" simd_core="" file_s="" ratio_file=""
+    [[ $simd != FAILED ]] && simd_s=$(field "$simd" seconds) &&
+        simd_core=$(calc "$(field "$simd" seconds) - $(field "$simd" load_seconds)")
+    [[ $file != FAILED ]] && file_s=$(field "$file" seconds)
+    ratio_file=$(ratio "$file_s" "$simd_s")
+    local label="time, same file: ours scan / simdjson parse_many <= 3"
+    [[ $evaluates == no ]] && label="time, same file: ours scan (NO evaluation) / parse_many <= 3"
+    target_row "$label" "$ratio_file" le 3
+    say "  for information:"
+    target_row "  time, same file: ours scan / simdjson parse+walk (load excluded)" \
+        "$(ratio "$file_s" "$simd_core")" info
+    local pipe_b="" simd_b=""
+    [[ $pipe != FAILED ]] && pipe_b=$(calc "$(field "$pipe" seconds) / $(field "$pipe" bytes)")
+    [[ -n $simd_core ]] && simd_b=$(calc "$simd_core / $(field "$simd" bytes)")
+    target_row "  time per byte: ours pipe / simdjson parse+walk (load excluded)" \
+        "$(ratio "$pipe_b" "$simd_b")" info
+    if [[ $evaluates == yes && $noeval != FAILED && -n $file_s ]]; then
+        target_row "  time, same file: ours scan --no-evaluate / simdjson parse_many" \
+            "$(ratio "$(field "$noeval" seconds)" "$simd_s")" info
+        say "  (rule evaluation, with keeping and indexing the resources for it, takes" \
+            "$(calc "100 * ($file_s - $(field "$noeval" seconds)) / $file_s" "%.0f") % of the scan's time)"
+    fi
     return 0
 }
 
