@@ -71,6 +71,8 @@ struct rules {
     size_t n;
     struct ss_map by_type; /* type (case-insensitive) -> struct bucket */
     struct bucket any;     /* rules that do not constrain the type */
+    struct ss_map related; /* details.type of the *IfNotExists rules (case-insensitive) */
+    bool index_all;        /* one such rule names no literal type: index every resource */
 };
 
 static void bucket_add(struct bucket *b, uint32_t i)
@@ -109,6 +111,14 @@ static bool add_rule(struct rules *rs, const struct ss_catalog *cat, struct ss_j
         ss_policy_free(p);
         return false;
     }
+    enum ss_policy_effect eff = ss_policy_effect(p);
+    if (eff == SS_EFFECT_AUDIT_IF_NOT_EXISTS || eff == SS_EFFECT_DEPLOY_IF_NOT_EXISTS) {
+        struct ss_str rt = ss_policy_related_type(p);
+        if (rt.len)
+            ss_map_put(&rs->related, rt.ptr, rt.len, NULL, NULL);
+        else
+            rs->index_all = true;
+    }
     uint32_t i = (uint32_t)rs->n;
     rs->v[rs->n++] = (struct rule){p, (uint32_t)rec};
     const struct ss_str *types;
@@ -132,6 +142,7 @@ static void rules_load(struct rules *rs, const struct ss_catalog *cat)
 {
     memset(rs, 0, sizeof(*rs));
     ss_map_init(&rs->by_type, SS_MAP_NOCASE);
+    ss_map_init(&rs->related, SS_MAP_NOCASE);
     struct ss_json_doc *doc = NULL;
     if (ss_json_parse((const char *)ss_builtin_rules_json, ss_builtin_rules_json_len, NULL, &doc,
                       NULL))
@@ -146,6 +157,18 @@ static void rules_load(struct rules *rs, const struct ss_catalog *cat)
     ss_json_doc_free(doc);
 }
 
+/* Only resources an *IfNotExists rule can look for need to be in the inventory
+ * (and those carrying nested child resources, which may be). */
+static bool may_be_related(const struct rules *rs, struct ss_json res)
+{
+    if (rs->index_all)
+        return true;
+    struct ss_str type = ss_json_str(ss_json_get_nocase(res, "type", 4));
+    if (type.ptr && ss_map_find(&rs->related, type.ptr, type.len, NULL))
+        return true;
+    return ss_json_kind(ss_json_get_nocase(res, "resources", 9)) == SS_JSON_ARRAY;
+}
+
 static void rules_free(struct rules *rs)
 {
     size_t pos = 0;
@@ -158,6 +181,7 @@ static void rules_free(struct rules *rs)
         free(b);
     }
     ss_map_release(&rs->by_type);
+    ss_map_release(&rs->related);
     free(rs->any.idx);
     for (size_t i = 0; i < rs->n; i++)
         ss_policy_free(rs->v[i].p);
@@ -246,7 +270,7 @@ void ss__ingest_evaluate(struct ss_ingest_kept *k, struct ss_score *s, const str
         struct ss_json v;
         ss_json_iter_init(&it, list);
         for (size_t i = 0; ss_json_iter_next(&it, NULL, &v); i++)
-            if (k->res[i] != DEAD)
+            if (k->res[i] != DEAD && may_be_related(&rs, v))
                 ss_policy_inventory_add(inv, v);
         struct run r = {s, &rs, ss_policy_eval_new(), inv, st};
         ss_json_iter_init(&it, list);
