@@ -241,6 +241,12 @@ static void eval_rule(struct run *r, uint32_t res, struct ss_json v, const struc
 static void eval_resource(struct run *r, uint32_t res, struct ss_json v)
 {
     const char *type = ss_score_resource_type(r->s, res);
+    uint32_t sub = ss_score_resource_sub(r->s, res);
+    /* Connectors to other clouds are modelled as subscriptions, but Azure's
+     * subscription-level rules (Defender plans, contacts) do not apply to them. */
+    if (ss_score_sub_env(r->s, sub) != SS_ENV_AZURE && type &&
+        strcmp(type, "microsoft.resources/subscriptions") == 0)
+        return;
     const struct bucket *b = type ? ss_map_get(&r->rs->by_type, type, strlen(type)) : NULL;
     for (size_t i = 0; b && i < b->n; i++)
         eval_rule(r, res, v, &r->rs->v[b->idx[i]], false);

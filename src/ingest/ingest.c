@@ -194,6 +194,16 @@ static enum ss_err on_subscription(struct value_ctx *c)
     apply_chain(c->in, sub, ss_jget(props, "managementGroupAncestorsChain"));
     c->in->st.subscriptions++;
     c->in->need_reapply |= after_assessments(c->in);
+    if (c->in->evaluate) {
+        /* The subscription is a resource too: subscription-level rules (Defender
+         * plans, security contacts ...) are evaluated on it. */
+        char rid[64];
+        uint32_t res;
+        snprintf(rid, sizeof(rid), "/subscriptions/%s", ss_score_sub_id(c->in->s, sub));
+        if (!ss_score_resource(c->in->s, rid, strlen(rid), "Microsoft.Resources/subscriptions",
+                               &res))
+            ss__ingest_keep(&c->in->kept, res, c->raw);
+    }
     return SS_OK;
 }
 
