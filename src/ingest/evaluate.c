@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "common/hashmap.h"
+#include "common/limits.h"
 #include "ingest/internal.h"
 #include "securescore/policy.h"
 
@@ -25,8 +26,10 @@ extern const size_t ss_builtin_rules_json_len;
 
 #define DEAD UINT32_MAX
 
-void ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw)
+bool ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw)
 {
+    if (k->text.len + raw.len + 2 > SS_JSON_MAX_DOC)
+        return false;
     if (res >= k->nslot) {
         size_t n = SS_MAX((size_t)res + 1, k->nslot * 2);
         k->slot = ss_xreallocarray(k->slot, n, sizeof(*k->slot));
@@ -44,6 +47,7 @@ void ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw)
     ss_buf_add(&k->text, raw.ptr, raw.len);
     k->res[k->n++] = res;
     k->slot[res] = k->n;
+    return true;
 }
 
 void ss__ingest_kept_release(struct ss_ingest_kept *k)

@@ -115,6 +115,14 @@ static const char *cstr(struct ss_str s, char *buf, size_t size)
     return buf;
 }
 
+/* The inventory kept for rule evaluation outgrew the largest document we parse. */
+static enum ss_err too_big(struct value_ctx *c)
+{
+    return ss_jfail(c->diag, SS_ETOOBIG, &c->path, NULL,
+                    "more than 4 GiB of inventory to evaluate in one scan: split the input, "
+                    "or use --no-evaluate");
+}
+
 static enum ss_err fail(struct value_ctx *c, const char *key, const char *fmt, const char *arg)
 {
     return ss_jfail(c->diag, SS_EINPUT, &c->path, key, fmt, arg ? arg : "");
@@ -201,8 +209,9 @@ static enum ss_err on_subscription(struct value_ctx *c)
         uint32_t res;
         snprintf(rid, sizeof(rid), "/subscriptions/%s", ss_score_sub_id(c->in->s, sub));
         if (!ss_score_resource(c->in->s, rid, strlen(rid), "Microsoft.Resources/subscriptions",
-                               &res))
-            ss__ingest_keep(&c->in->kept, res, c->raw);
+                               &res) &&
+            !ss__ingest_keep(&c->in->kept, res, c->raw))
+            return too_big(c);
     }
     return SS_OK;
 }
@@ -460,7 +469,8 @@ static enum ss_err on_resource(struct value_ctx *c)
     if (ss_score_resource(c->in->s, id.ptr, id.len, cstr(type, t, sizeof(t)), &res))
         return fail(c, "id", "%snot an ARM resource id (/subscriptions/{guid}/...)", NULL);
     if (c->in->evaluate)
-        ss__ingest_keep(&c->in->kept, res, c->raw);
+        if (!ss__ingest_keep(&c->in->kept, res, c->raw))
+            return too_big(c);
     c->in->st.resources++;
     return SS_OK;
 }

@@ -25,7 +25,8 @@ struct ss_ingest_kept {
 
 /* Copies `v` (an inventory resource, score resource `res`); a later copy of
  * the same resource supersedes an earlier one. */
-void ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw);
+/* Keeps a resource's bytes for evaluation; false past SS_JSON_MAX_DOC bytes in all. */
+bool ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw);
 /* Evaluates the built-in rules on the kept resources and stores the outcomes
  * as assessments where no imported one exists; then forgets the resources. */
 void ss__ingest_evaluate(struct ss_ingest_kept *k, struct ss_score *s, const struct ss_catalog *cat,
