@@ -46,54 +46,13 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_rng.h"
 #include "securescore/catalog.h"
 #include "securescore/score.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- random numbers: xoshiro256** seeded with splitmix64 ---- */
-
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t rnd(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-static inline uint32_t below(struct rng *r, uint32_t n)
-{
-    return (uint32_t)(((rnd(r) >> 32) * (uint64_t)n) >> 32);
-}
+/* ---- random numbers: bench_rng.h ---- */
 
 /* ---- clock and memory ---- */
 
