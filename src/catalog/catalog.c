@@ -653,6 +653,38 @@ enum ss_err ss_catalog_load_metadata_text(struct ss_catalog *cat, const char *te
     return load_text(cat, K_METADATA, text, len, name, diag);
 }
 
+/*
+ * Links one added recommendation without a full relink, so that an input with
+ * many unknown keys costs O(keys x control keys), not O(keys x catalog): its
+ * controls are those naming its key, and its display name joins the index.
+ */
+static void link_one(struct ss_catalog *cat, uint32_t i)
+{
+    struct ss_rec *r = &cat->recs[i];
+    if (!r->ncontrols) {
+        uint32_t *ctls = NULL;
+        uint32_t n = 0;
+        for (size_t c = 0; c < cat->nctls; c++) {
+            for (uint32_t k = 0; k < cat->ctls[c].nkeys; k++) {
+                if (strcmp(cat->ctls[c].keys[k], r->key) != 0)
+                    continue;
+                ctls = ss_xreallocarray(ctls, n + 1, sizeof(*ctls));
+                ctls[n++] = (uint32_t)c;
+                break;
+            }
+        }
+        if (n) {
+            r->controls = ss_arena_memdup(&cat->mem, ctls, n * sizeof(*ctls));
+            r->ncontrols = n;
+        } else if (!r->controls) {
+            r->controls = ss_arena_calloc(&cat->mem, 1, sizeof(uint32_t));
+        }
+        free(ctls);
+    }
+    ss_map_put(&cat->by_name, r->display_name, strlen(r->display_name), (void *)(uintptr_t)(i + 1),
+               NULL);
+}
+
 enum ss_err ss_catalog_add_rec(struct ss_catalog *cat, const struct ss_rec_def *def,
                                uint32_t *index, struct ss_diag *diag)
 {
@@ -676,7 +708,7 @@ enum ss_err ss_catalog_add_rec(struct ss_catalog *cat, const struct ss_rec_def *
     r->assessment_type = def->assessment_type;
     r->preview = def->preview;
     r->has_metadata = true;
-    relink(cat);
+    link_one(cat, i);
     *index = i;
     return SS_OK;
 }
