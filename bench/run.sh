@@ -907,17 +907,17 @@ section_policy() {
             "$TMP/jq.txt") || fail "comparing the outcomes of ours and jq failed"
         printf 'policy-compare %s\n' "$(head -n 1 <<<"$cmpout")" >>"$RESULTS"
     fi
-    # The same comparison on the rules' own test resources (catalog/rules/cases/):
+    # The same comparison on the rules' own test resources (catalog/rule-cases/):
     # the edge cases the generated inventory may not reach.
     local casesout=""
-    if [[ -n $POL_JQ && -d $POL_RULES/cases ]] && python3 -c '
+    if [[ -n $POL_JQ && -d catalog/rule-cases ]] && python3 -c '
 import glob, json, sys
 with open(sys.argv[1], "w") as out:
     for f in sorted(glob.glob(sys.argv[2] + "/*.json")):
         d = json.load(open(f))
         for k in ("healthy", "unhealthy", "notApplicable", "related"):
             for r in d.get(k, []):
-                out.write(json.dumps(r) + "\n")' "$TMP/cases.jsonl" "$POL_RULES/cases" &&
+                out.write(json.dumps(r) + "\n")' "$TMP/cases.jsonl" "catalog/rule-cases" &&
         "$OUT/bench_policy" --rules $POL_RULES --audit-only --stream \
             --outcomes "$TMP/ours-cases.txt" "$TMP/cases.jsonl" >/dev/null &&
         jq -r -f "$POL_JQ" "$TMP/cases.jsonl" >"$TMP/jq-cases.txt"; then
@@ -986,7 +986,7 @@ with open(sys.argv[1], "w") as out:
     if [[ -n $casesout ]]; then
         local c
         c=$(head -n 1 <<<"$casesout")
-        say "  on the rules' test resources (catalog/rules/cases, $(field "$c" resources) resources):" \
+        say "  on the rules' test resources (catalog/rule-cases, $(field "$c" resources) resources):" \
             "$(field "$c" agree) of $(field "$c" evals) rule evaluations agree" \
             "($(field "$c" applicable) applicable)"
         if [[ $(field "$c" disagree) != 0 ]]; then

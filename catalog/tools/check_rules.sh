@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every built-in rule (catalog/rules/<key>.json) on its test cases
-# (catalog/rules/cases/<key>.json) with `securescore policy test` and compares
+# (catalog/rule-cases/<key>.json) with `securescore policy test` and compares
 # the outcome of each case resource with the list it is in (healthy,
 # unhealthy, notApplicable). Related resources are loaded too but not checked.
 #
@@ -22,7 +22,7 @@ exec python3 - "$bin" "$root/catalog/rules" "$@" <<'PY'
 import json, os, subprocess, sys, tempfile
 
 bin_, rules_dir, only = sys.argv[1], sys.argv[2], set(sys.argv[3:])
-cases_dir = os.path.join(rules_dir, "cases")
+cases_dir = os.path.join(os.path.dirname(rules_dir), "rule-cases")
 aliases = os.environ.get("CHECK_RULES_ALIASES", "")
 want_name = {"healthy": "Healthy", "unhealthy": "Unhealthy", "notApplicable": "NotApplicable"}
 nrules = ncases = bad = 0

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate catalog/rules/<key>.json and catalog/rules/cases/<key>.json.
+"""Generate catalog/rules/<key>.json and catalog/rule-cases/<key>.json.
 
 Source of truth: table_rules.py (hand-written). Each rule is a complete Azure
 Policy definition; each case file lists healthy, unhealthy and not-applicable
@@ -15,7 +15,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.dirname(HERE)
 RULES_DIR = os.path.join(CATALOG, "rules")
-CASES_DIR = os.path.join(RULES_DIR, "cases")
+CASES_DIR = os.path.join(CATALOG, "rule-cases")
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 

@@ -1,6 +1,6 @@
 """Built-in rules: one Azure Policy rule per recommendation with decidable "policy".
 
-Hand-written source of catalog/rules/*.json and catalog/rules/cases/*.json;
+Hand-written source of catalog/rules/*.json and catalog/rule-cases/*.json;
 gen_rules.py turns it into those files. The rules are the project's own: the
 properties that decide a check are facts (learned from ARM API shapes and from
 which fields Microsoft's built-in definitions read), the conditions are written
