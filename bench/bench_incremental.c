@@ -156,25 +156,6 @@ struct bench {
     uint8_t *status; /* [n * per] enum ss_status, 0 = absent */
 };
 
-static void make_guid(struct rng *r, char *dst)
-{
-    static const char hex[] = "0123456789abcdef";
-    uint64_t a = rnd(r), b = rnd(r);
-    int j = 0;
-    for (int i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            dst[i] = '-';
-            continue;
-        }
-        uint64_t *w = j < 16 ? &a : &b;
-        dst[i] = hex[*w & 15];
-        *w >>= 4;
-        j++;
-    }
-    dst[14] = '4';
-    dst[36] = '\0';
-}
-
 static void setup_types(struct bench *b)
 {
     size_t nrecs = ss_catalog_nrecs(b->cat);
@@ -251,7 +232,7 @@ static void plan(struct bench *b)
     rng_seed(&r, b->seed);
     b->subs = xcalloc(b->nsubs, sizeof(*b->subs));
     for (uint32_t s = 0; s < b->nsubs; s++)
-        make_guid(&r, b->subs[s]);
+        rng_guid(&r, b->subs[s], true);
     uint64_t groups = b->n / ((uint64_t)b->nsubs * 50);
     uint32_t ngroups = groups < 4 ? 4 : groups > 999 ? 999 : (uint32_t)groups;
     b->rtype = xcalloc(b->n, 1);

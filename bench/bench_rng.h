@@ -58,6 +58,28 @@ static inline bool chance(struct rng *r, uint32_t pct)
     return below(r, 100) < pct;
 }
 
+/* Writes a random GUID (36 characters and a NUL) into dst; `v4` marks it as a
+ * version-4 GUID as Azure's are. */
+static inline void rng_guid(struct rng *r, char *dst, bool v4)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint64_t a = rnd(r), b = rnd(r);
+    int j = 0;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            dst[i] = '-';
+            continue;
+        }
+        uint64_t *w = j < 16 ? &a : &b;
+        dst[i] = hex[*w & 15];
+        *w >>= 4;
+        j++;
+    }
+    if (v4)
+        dst[14] = '4';
+    dst[36] = '\0';
+}
+
 #define PICK(r, arr) ((arr)[below((r), (uint32_t)(sizeof(arr) / sizeof((arr)[0])))])
 
 #endif

@@ -372,25 +372,6 @@ static void load_catalog(struct gen *g, const char *path)
     }
 }
 
-static void make_guid(struct rng *r, char *dst)
-{
-    static const char hex[] = "0123456789abcdef";
-    uint64_t a = rnd(r), b = rnd(r);
-    int j = 0;
-    for (int i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            dst[i] = '-';
-            continue;
-        }
-        uint64_t *w = j < 16 ? &a : &b;
-        dst[i] = hex[*w & 15];
-        *w >>= 4;
-        j++;
-    }
-    dst[14] = '4'; /* a version-4 GUID */
-    dst[36] = '\0';
-}
-
 /* ---- one resource ---- */
 
 struct resource {
@@ -630,12 +611,12 @@ int main(int argc, char **argv)
 
     struct rng r;
     rng_seed(&r, mix3(g.seed, 0, 0x74656e616e74u));
-    make_guid(&r, g.tenant);
+    rng_guid(&r, g.tenant, true);
     g.subs = calloc(g.nsubs, sizeof(*g.subs));
     if (!g.subs)
         return 1;
     for (uint32_t s = 0; s < g.nsubs; s++)
-        make_guid(&r, g.subs[s]);
+        rng_guid(&r, g.subs[s], true);
     /* About 50 resources per resource group. */
     uint64_t groups = g.resources / ((uint64_t)g.nsubs * 50);
     g.groups = groups < 4 ? 4 : groups > 999 ? 999 : (uint32_t)groups;

@@ -208,28 +208,10 @@ struct gen {
     uint32_t rg;     /* this resource's group */
 };
 
-static void make_guid(struct rng *r, char *dst)
-{
-    static const char hex[] = "0123456789abcdef";
-    uint64_t a = rnd(r), b = rnd(r);
-    int j = 0;
-    for (int i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            dst[i] = '-';
-            continue;
-        }
-        uint64_t *w = j < 16 ? &a : &b;
-        dst[i] = hex[*w & 15];
-        *w >>= 4;
-        j++;
-    }
-    dst[36] = '\0';
-}
-
 static void put_guid(struct gen *g)
 {
     char tmp[37];
-    make_guid(&g->r, tmp);
+    rng_guid(&g->r, tmp, false);
     put(&g->o, tmp, 36);
 }
 
@@ -1239,8 +1221,8 @@ int main(int argc, char **argv)
     g.o.fd = 1;
     rng_seed(&g.r, seed);
     for (int i = 0; i < NSUBS; i++)
-        make_guid(&g.r, g.subs[i]);
-    make_guid(&g.r, g.tenant);
+        rng_guid(&g.r, g.subs[i], false);
+    rng_guid(&g.r, g.tenant, false);
     g.groups = (uint32_t)(count / 40 + 1);
     if (array)
         LIT(&g.o, "[\n");
