@@ -56,6 +56,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_out.h"
 #include "bench_rng.h"
 #include "securescore/json.h"
 
@@ -63,64 +64,6 @@
 
 #define OUT_FLUSH_AT (1u << 20) /* write(2) once this many bytes are buffered */
 #define OUT_SLACK (64u << 10)   /* more than one row can take */
-
-struct out {
-    char *buf; /* owned, OUT_FLUSH_AT + OUT_SLACK bytes */
-    size_t len;
-    uint64_t total; /* bytes written so far */
-};
-
-static void out_flush(struct out *o)
-{
-    size_t off = 0;
-    while (off < o->len) {
-        ssize_t n = write(1, o->buf + off, o->len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            perror("gen_assessments: write");
-            exit(1);
-        }
-        off += (size_t)n;
-    }
-    o->total += o->len;
-    o->len = 0;
-}
-
-/* Appends without a bounds check: the caller flushed before the row. */
-static inline void put(struct out *o, const char *s, size_t n)
-{
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
-
-static inline void putc1(struct out *o, char c)
-{
-    o->buf[o->len++] = c;
-}
-
-#define LIT(o, s) put((o), (s), sizeof(s) - 1)
-
-static void put_u64(struct out *o, uint64_t v)
-{
-    char tmp[20];
-    int i = 20;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(o, tmp + i, (size_t)(20 - i));
-}
-
-/* `v` with exactly `width` digits, zero-padded. */
-static void put_padded(struct out *o, uint64_t v, int width)
-{
-    for (int i = width - 1; i >= 0; i--) {
-        o->buf[o->len + (size_t)i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    o->len += (size_t)width;
-}
 
 /* ---- random numbers: bench_rng.h ---- */
 
@@ -621,6 +564,8 @@ int main(int argc, char **argv)
     uint64_t groups = g.resources / ((uint64_t)g.nsubs * 50);
     g.groups = groups < 4 ? 4 : groups > 999 ? 999 : (uint32_t)groups;
 
+    g.o.fd = 1;
+    g.o.prog = "gen_assessments";
     g.o.buf = malloc(OUT_FLUSH_AT + OUT_SLACK);
     if (!g.o.buf)
         return 1;

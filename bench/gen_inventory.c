@@ -42,85 +42,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_out.h"
 #include "bench_rng.h"
 
 /* ---- output buffer ---- */
 
 #define OUT_FLUSH_AT (1u << 20) /* write(2) once this many bytes are buffered */
 #define OUT_SLACK (64u << 10)   /* more than one resource can take */
-
-struct out {
-    char *buf;  /* owned, OUT_FLUSH_AT + OUT_SLACK bytes */
-    size_t len; /* bytes buffered */
-    int fd;     /* borrowed */
-};
-
-static void out_flush(struct out *o)
-{
-    size_t off = 0;
-    while (off < o->len) {
-        ssize_t n = write(o->fd, o->buf + off, o->len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            perror("gen_inventory: write");
-            exit(1);
-        }
-        off += (size_t)n;
-    }
-    o->len = 0;
-}
-
-/* Appends without a bounds check: the caller flushed before the resource. */
-static inline void put(struct out *o, const char *s, size_t n)
-{
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
-
-static inline void putc1(struct out *o, char c)
-{
-    o->buf[o->len++] = c;
-}
-
-static inline void puts0(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
-/* A string literal, its length known at compile time. */
-#define LIT(o, s) put((o), (s), sizeof(s) - 1)
-
-static void put_u64(struct out *o, uint64_t v)
-{
-    char tmp[20];
-    int i = 20;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(o, tmp + i, (size_t)(20 - i));
-}
-
-static void put_i64(struct out *o, int64_t v)
-{
-    if (v < 0) {
-        putc1(o, '-');
-        put_u64(o, (uint64_t)0 - (uint64_t)v);
-    } else {
-        put_u64(o, (uint64_t)v);
-    }
-}
-
-/* `v` with exactly `width` digits, zero-padded. */
-static void put_padded(struct out *o, uint64_t v, int width)
-{
-    for (int i = width - 1; i >= 0; i--) {
-        o->buf[o->len + (size_t)i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    o->len += (size_t)width;
-}
 
 /* The decimal whole.frac with `digits` fraction digits ("1234.56"). */
 static void put_fixed(struct out *o, uint64_t whole, uint64_t frac, int digits)
@@ -1047,7 +975,7 @@ static const struct rtype *pick_type(struct rng *r)
 /* Builds g->id for resource `t`; the name is prefix + sequence number. */
 static void make_id(struct gen *g, const struct rtype *t)
 {
-    struct out tmp = {g->id, 0, -1};
+    struct out tmp = {g->id, 0, -1, 0, "gen_inventory"};
     g->sub = g->subs[below(&g->r, NSUBS)];
     g->rg = below(&g->r, g->groups);
     struct out saved = g->o;
@@ -1219,6 +1147,7 @@ int main(int argc, char **argv)
         return 1;
     }
     g.o.fd = 1;
+    g.o.prog = "gen_inventory";
     rng_seed(&g.r, seed);
     for (int i = 0; i < NSUBS; i++)
         rng_guid(&g.r, g.subs[i], false);
