@@ -39,8 +39,8 @@ uint64_t ss_hash_bytes(const void *p, size_t len, bool nocase)
 
 bool ss_mem_eq_nocase(const char *a, const char *b, size_t len)
 {
-    if (memcmp(a, b, len) == 0)
-        return true; /* the common case: the same spelling */
+    if (len == 0 || memcmp(a, b, len) == 0)
+        return true; /* the common case: the same spelling (and NULL is fine at 0) */
     for (size_t i = 0; i < len; i++)
         if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
             return false;
@@ -80,7 +80,7 @@ static bool key_eq(const struct ss_map *m, const struct ss_map_slot *s, const ch
         return false;
     if (m->flags & SS_MAP_NOCASE)
         return ss_mem_eq_nocase(s->key, key, len);
-    return memcmp(s->key, key, len) == 0;
+    return len == 0 || memcmp(s->key, key, len) == 0;
 }
 
 /* Index of the key's slot, or of the empty slot where it would go. cap > 0. */
