@@ -43,7 +43,9 @@ endif
 CPPFLAGS_ALL := -Iinclude -Isrc -DSS_VERSION='"$(VERSION)"' $(EXTRA_CPPFLAGS)
 CFLAGS_ALL := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
-LDLIBS_ALL := -lm -lz $(LDLIBS)
+# The system libraries of the library (DESIGN.md §11); `make print-libs` shows them.
+SYS_LIBS := -lmicrohttpd -lgnutls -lsqlite3 -lpthread -lm -lz
+LDLIBS_ALL := $(SYS_LIBS) $(LDLIBS)
 
 LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -61,8 +63,12 @@ UNIT := $(BUILD)/unit-tests
 RUNNER := $(BUILD)/sstest
 JDIFF := $(BUILD)/json-diff
 
-.PHONY: all check test deps demo bench fuzz fuzz-build install format format-check clean
+
+.PHONY: print-libs all check test deps demo bench fuzz fuzz-build install format format-check clean
 all: $(BIN)
+
+print-libs:
+	@echo $(SYS_LIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -160,7 +166,7 @@ fuzz-build:
 	    SANITIZE=address,undefined CFLAGS=-fsanitize=fuzzer-no-link $(FUZZ_BUILD)/libsecurescore.a
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	    clang $(CPPFLAGS_ALL) -std=c11 $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	        -fno-sanitize-recover=all tests/fuzz/$$t.c $(FUZZ_BUILD)/libsecurescore.a -lm -lz \
+	        -fno-sanitize-recover=all tests/fuzz/$$t.c $(FUZZ_BUILD)/libsecurescore.a $(SYS_LIBS) \
 	        -o $(FUZZ_BUILD)/$$t || exit 1; done
 
 fuzz: deps fuzz-build

@@ -438,12 +438,9 @@ ours_build() {
         fail "$BUILD/libsecurescore.a is missing (run make BUILD=$BUILD all); $1 is skipped"
         return 1
     fi
-    # The library's own link flags: -lm, and -lz once it calls zlib (the policy module).
-    local -a libs=(-lm)
-    # (no grep -q: an early exit would fail nm with SIGPIPE under pipefail)
-    if nm "$BUILD/libsecurescore.a" 2>/dev/null | grep -E ' U (gz[a-z]+|inflate|deflate)' >/dev/null; then
-        libs+=(-lz)
-    fi
+    # The library's own link flags, as the Makefile knows them.
+    local -a libs
+    read -r -a libs <<<"$(make --no-print-directory -s print-libs)"
     if ! $CC -std=c11 -O2 "${SS_WARN[@]}" -Iinclude -Isrc "bench/$1.c" \
         "$BUILD/libsecurescore.a" "${libs[@]}" -o "$OUT/$1"; then
         fail "bench/$1.c does not build against $BUILD/libsecurescore.a; skipped"

@@ -39,6 +39,7 @@
 
 #include "securescore/catalog.h"
 #include "securescore/errors.h"
+#include "securescore/json.h"
 #include "securescore/score.h"
 
 struct ss_ingest_stats {
@@ -100,6 +101,19 @@ enum ss_err ss_ingest_exemptions(struct ss_ingest *in, const char *path, struct 
  * (related type Microsoft.Security/assessments or Guest Configuration) are not evaluated.
  */
 void ss_ingest_set_evaluate(struct ss_ingest *in, bool on);
+/* What a sink is told of. */
+enum ss_ingest_kind {
+    SS_INGEST_RESOURCE,   /* an inventory resource: `res` is its score resource */
+    SS_INGEST_ASSESSMENT, /* an assessment, stored already: `res` and `rec` */
+    SS_INGEST_CONTAINER,  /* a subscription, management group or hierarchy file, applied */
+};
+/* Called after each value is used, with the value and its bytes in the input
+ * (valid for the call only); an error stops the read. */
+typedef enum ss_err (*ss_ingest_sink)(void *arg, enum ss_ingest_kind kind, struct ss_json v,
+                                      struct ss_str raw, uint32_t res, uint32_t rec,
+                                      struct ss_diag *diag);
+/* Sets a sink (NULL: none). The live engine keeps what it reads this way. */
+void ss_ingest_set_sink(struct ss_ingest *in, ss_ingest_sink fn, void *arg);
 /* Evaluates the kept resources (see ss_ingest_set_evaluate), then applies
  * everything read (effective statuses after late hierarchy or exemptions). */
 void ss_ingest_finish(struct ss_ingest *in);

@@ -144,12 +144,32 @@ enum ss_err ss_policy_set_params(struct ss_json set, const char *def_name, size_
 /* Returns a new, empty index (free with ss_policy_inventory_free). */
 struct ss_policy_inventory *ss_policy_inventory_new(void);
 void ss_policy_inventory_free(struct ss_policy_inventory *inv);
+struct ss_policy_inventory_item;
 /*
  * Adds a resource and, recursively, the children nested in its `resources`
- * array. `res` is borrowed: its document must outlive the inventory.
- * Resources without an id are indexed under their parent only.
+ * array. `res` is borrowed: its document must outlive the inventory (or the
+ * item's removal). Resources without an id are indexed under their parent
+ * only. Returns a handle for ss_policy_inventory_remove (NULL if nothing was
+ * added: `res` is not an object).
  */
-void ss_policy_inventory_add(struct ss_policy_inventory *inv, struct ss_json res);
+struct ss_policy_inventory_item *ss_policy_inventory_add(struct ss_policy_inventory *inv,
+                                                         struct ss_json res);
+/* Removes what one ss_policy_inventory_add added, in O(entries) (NULL: no-op). */
+void ss_policy_inventory_remove(struct ss_policy_inventory *inv,
+                                struct ss_policy_inventory_item *item);
+
+enum ss_policy_scope {
+    SS_POLICY_SCOPE_PARENT = 0, /* resources whose parent is the given id */
+    SS_POLICY_SCOPE_GROUP,      /* resources in the given resource group id */
+    SS_POLICY_SCOPE_SUBSCRIPTION,
+};
+/*
+ * Calls `fn` for each indexed resource of `type` (ignoring case) in the given
+ * scope, until it returns false. One hash probe; the inventory is not scanned.
+ */
+void ss_policy_inventory_each(const struct ss_policy_inventory *inv, enum ss_policy_scope scope,
+                              const char *id, size_t idlen, const char *type, size_t typelen,
+                              bool (*fn)(void *ctx, struct ss_json res), void *ctx);
 /* Number of resources indexed (nested children included). */
 size_t ss_policy_inventory_count(const struct ss_policy_inventory *inv);
 

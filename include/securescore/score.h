@@ -104,6 +104,8 @@ long ss_score_mg_parent(const struct ss_score *s, uint32_t mg);
 
 /* Subscriptions: found or created by GUID (case-insensitive). SS_EINPUT if not a GUID. */
 enum ss_err ss_score_sub(struct ss_score *s, const char *id, size_t len, uint32_t *out);
+/* Index of an existing subscription, or -1 (nothing is created). */
+long ss_score_find_sub(const struct ss_score *s, const char *id, size_t len);
 void ss_score_sub_set_name(struct ss_score *s, uint32_t sub, const char *display_name);
 void ss_score_sub_set_env(struct ss_score *s, uint32_t sub, enum ss_environment env);
 /* State other than "Enabled" (Disabled, Warned, PastDue, Deleted): no score, left out of
@@ -187,6 +189,9 @@ enum ss_err ss_score_exempt(struct ss_score *s, const char *scope, uint32_t rec,
 /* Disables `rec` at `scope` ("/", a management group id or "/subscriptions/{guid}"). */
 enum ss_err ss_score_disable(struct ss_score *s, const char *scope, uint32_t rec,
                              struct ss_diag *diag);
+/* Forgets every disabled recommendation (exemptions stay); call ss_score_reapply after
+ * disabling the ones that remain. */
+void ss_score_clear_disabled(struct ss_score *s);
 /* Sets the clock used for expiry (ticks); exemptions expired at `now` do not apply. */
 void ss_score_set_now(struct ss_score *s, int64_t now);
 /* Recomputes every effective status and all counters (after exemptions, disabled

@@ -13,6 +13,7 @@
 #include "securescore/catalog.h"
 #include "securescore/ingest.h"
 #include "securescore/json.h"
+#include "securescore/rest.h"
 #include "securescore/score.h"
 
 const char cmd_scan_usage[] =
@@ -531,113 +532,11 @@ static void print_table(struct scan *sc, struct scope *rows, size_t nrows, struc
 
 /* ---- json output ---- */
 
-static void jw_score(struct ss_jw *w, int max, double current, double percentage)
+/* "/subscriptions/{s}" into buf[64]. */
+static const char *sub_scope(const struct ss_score *s, uint32_t sub, char *buf)
 {
-    ss_jw_keyz(w, "score");
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "max");
-    ss_jw_int(w, max);
-    ss_jw_keyz(w, "current");
-    ss_jw_double(w, current);
-    ss_jw_keyz(w, "percentage");
-    ss_jw_double(w, percentage);
-    ss_jw_obj_end(w);
-}
-
-static void jw_definition(struct ss_jw *w, const struct ss_control *ctl)
-{
-    char buf[160];
-    ss_jw_obj_begin(w);
-    snprintf(buf, sizeof(buf), "/providers/Microsoft.Security/secureScoreControlDefinitions/%s",
-             ctl->id);
-    ss_jw_keyz(w, "id");
-    ss_jw_strz(w, buf);
-    ss_jw_keyz(w, "name");
-    ss_jw_strz(w, ctl->id);
-    ss_jw_keyz(w, "type");
-    ss_jw_strz(w, "Microsoft.Security/secureScoreControlDefinitions");
-    ss_jw_keyz(w, "properties");
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "source");
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "sourceType");
-    ss_jw_strz(w, ctl->builtin ? "BuiltIn" : "Custom");
-    ss_jw_obj_end(w);
-    ss_jw_keyz(w, "displayName");
-    ss_jw_strz(w, ctl->display_name);
-    ss_jw_keyz(w, "maxScore");
-    ss_jw_int(w, ctl->max_score);
-    ss_jw_keyz(w, "assessmentDefinitions");
-    ss_jw_arr_begin(w);
-    for (uint32_t k = 0; k < ctl->nkeys; k++) {
-        snprintf(buf, sizeof(buf), "/providers/Microsoft.Security/assessmentMetadata/%s",
-                 ctl->keys[k]);
-        ss_jw_obj_begin(w);
-        ss_jw_keyz(w, "id");
-        ss_jw_strz(w, buf);
-        ss_jw_obj_end(w);
-    }
-    ss_jw_arr_end(w);
-    ss_jw_obj_end(w);
-    ss_jw_obj_end(w);
-}
-
-/* One secureScoreControls item (key order of the live service, definition first). */
-static void jw_control(struct ss_jw *w, const char *sub_id, const struct ss_control *ctl,
-                       const struct ss_control_result *r)
-{
-    char id[256];
-    snprintf(id, sizeof(id),
-             "/subscriptions/%s/providers/Microsoft.Security/secureScores/ascScore/"
-             "secureScoreControls/%s",
-             sub_id, ctl->id);
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "id");
-    ss_jw_strz(w, id);
-    ss_jw_keyz(w, "name");
-    ss_jw_strz(w, ctl->id);
-    ss_jw_keyz(w, "type");
-    ss_jw_strz(w, "Microsoft.Security/secureScores/secureScoreControls");
-    ss_jw_keyz(w, "properties");
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "definition");
-    jw_definition(w, ctl);
-    ss_jw_keyz(w, "displayName");
-    ss_jw_strz(w, ctl->display_name);
-    ss_jw_keyz(w, "healthyResourceCount");
-    ss_jw_int(w, r->healthy);
-    ss_jw_keyz(w, "unhealthyResourceCount");
-    ss_jw_int(w, r->unhealthy);
-    ss_jw_keyz(w, "notApplicableResourceCount");
-    ss_jw_int(w, r->not_applicable);
-    jw_score(w, r->max, r->current, r->percentage);
-    ss_jw_keyz(w, "weight");
-    ss_jw_int(w, (int64_t)r->weight);
-    ss_jw_obj_end(w);
-    ss_jw_obj_end(w);
-}
-
-static void jw_secure_score(struct ss_jw *w, const char *sub_id, const struct ss_score_result *r)
-{
-    char id[160];
-    snprintf(id, sizeof(id), "/subscriptions/%s/providers/Microsoft.Security/secureScores/ascScore",
-             sub_id);
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "id");
-    ss_jw_strz(w, id);
-    ss_jw_keyz(w, "name");
-    ss_jw_strz(w, "ascScore");
-    ss_jw_keyz(w, "type");
-    ss_jw_strz(w, "Microsoft.Security/secureScores");
-    ss_jw_keyz(w, "properties");
-    ss_jw_obj_begin(w);
-    ss_jw_keyz(w, "displayName");
-    ss_jw_strz(w, "ASC score");
-    jw_score(w, r->max, r->current, r->percentage);
-    ss_jw_keyz(w, "weight");
-    ss_jw_int(w, (int64_t)r->weight);
-    ss_jw_obj_end(w);
-    ss_jw_obj_end(w);
+    snprintf(buf, 64, "/subscriptions/%s", ss_score_sub_id(s, sub));
+    return buf;
 }
 
 static void jw_scope(struct ss_jw *w, const struct scan *sc, const struct scope *s)
@@ -657,7 +556,7 @@ static void jw_scope(struct ss_jw *w, const struct scan *sc, const struct scope 
         if (ss_score_sub_enabled(sc->score, s->subs[i]))
             ss_jw_strz(w, ss_score_sub_id(sc->score, s->subs[i]));
     ss_jw_arr_end(w);
-    jw_score(w, s->total.max, s->total.current, s->total.percentage);
+    ss_rest_score_member(w, s->total.max, s->total.current, s->total.percentage);
     ss_jw_keyz(w, "weight");
     ss_jw_int(w, (int64_t)s->total.weight);
     ss_jw_obj_end(w);
@@ -665,6 +564,7 @@ static void jw_scope(struct ss_jw *w, const struct scan *sc, const struct scope 
 
 static void print_json(const struct scan *sc, struct scope *scopes, size_t nscopes)
 {
+    char scope[64];
     struct ss_buf b = SS_BUF_INIT;
     struct ss_jw w;
     ss_jw_init(&w, &b, SS_JW_PRETTY);
@@ -676,7 +576,7 @@ static void print_json(const struct scan *sc, struct scope *scopes, size_t nscop
         if (!ss_score_sub_enabled(sc->score, sc->subs[i]))
             continue;
         ss_score_sub_result(sc->score, sc->subs[i], &r);
-        jw_secure_score(&w, ss_score_sub_id(sc->score, sc->subs[i]), &r);
+        ss_rest_secure_score(&w, sub_scope(sc->score, sc->subs[i], scope), &r);
     }
     ss_jw_arr_end(&w);
     ss_jw_keyz(&w, "secureScoreControls");
@@ -688,8 +588,8 @@ static void print_json(const struct scan *sc, struct scope *scopes, size_t nscop
             struct ss_control_result r;
             ss_score_control_result(sc->score, sc->subs[i], (uint32_t)c, &r);
             if (r.healthy || r.unhealthy || r.not_applicable)
-                jw_control(&w, ss_score_sub_id(sc->score, sc->subs[i]),
-                           ss_catalog_control(sc->cat, c), &r);
+                ss_rest_control(&w, sub_scope(sc->score, sc->subs[i], scope),
+                                ss_catalog_control(sc->cat, c), &r, true);
         }
     }
     ss_jw_arr_end(&w);

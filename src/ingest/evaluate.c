@@ -21,9 +21,6 @@
 #include "ingest/internal.h"
 #include "securescore/policy.h"
 
-extern const unsigned char ss_builtin_rules_json[];
-extern const size_t ss_builtin_rules_json_len;
-
 #define DEAD UINT32_MAX
 
 bool ss__ingest_keep(struct ss_ingest_kept *k, uint32_t res, struct ss_str raw)
@@ -58,112 +55,9 @@ void ss__ingest_kept_release(struct ss_ingest_kept *k)
     memset(k, 0, sizeof(*k));
 }
 
-/* ---- the rules ---- */
-
-struct rule {
-    struct ss_policy *p;
-    uint32_t rec;
-};
-
-struct bucket {
-    uint32_t *idx; /* indexes into rules.v */
-    size_t n;
-};
-
-struct rules {
-    struct rule *v;
-    size_t n;
-    struct ss_map by_type; /* type (case-insensitive) -> struct bucket */
-    struct bucket any;     /* rules that do not constrain the type */
-    struct ss_map related; /* details.type of the *IfNotExists rules (case-insensitive) */
-    bool index_all;        /* one such rule names no literal type: index every resource */
-};
-
-static void bucket_add(struct bucket *b, uint32_t i)
-{
-    if (b->n && b->idx[b->n - 1] == i)
-        return; /* the same type twice in one rule */
-    b->idx = ss_xreallocarray(b->idx, b->n + 1, sizeof(*b->idx));
-    b->idx[b->n++] = i;
-}
-
-static bool external_finding(struct ss_str related)
-{
-    static const char gc[] = "microsoft.guestconfiguration/";
-    if (!related.ptr)
-        return false;
-    if (related.len == 30 && ss_mem_eq_nocase(related.ptr, "Microsoft.Security/assessments", 30))
-        return true;
-    return related.len >= sizeof(gc) - 1 && ss_mem_eq_nocase(related.ptr, gc, sizeof(gc) - 1);
-}
-
-/* Compiles one rule; false if it is not used (unknown recommendation, external finding, or a
- * definition this build cannot compile). */
-static bool add_rule(struct rules *rs, const struct ss_catalog *cat, struct ss_json def)
-{
-    static const char key_ptr[] = "/properties/metadata/securescore/recommendation";
-    struct ss_str key = ss_json_str(ss_json_pointer(def, key_ptr, sizeof(key_ptr) - 1));
-    long rec = key.ptr ? ss_catalog_find_rec(cat, key.ptr, key.len) : -1;
-    if (rec < 0)
-        return false;
-    struct ss_policy *p = NULL;
-    struct ss_diag d;
-    ss_diag_clear(&d);
-    if (ss_policy_compile(def, NULL, &p, &d))
-        return false;
-    if (external_finding(ss_policy_related_type(p))) {
-        ss_policy_free(p);
-        return false;
-    }
-    enum ss_policy_effect eff = ss_policy_effect(p);
-    if (eff == SS_EFFECT_AUDIT_IF_NOT_EXISTS || eff == SS_EFFECT_DEPLOY_IF_NOT_EXISTS) {
-        struct ss_str rt = ss_policy_related_type(p);
-        if (rt.len)
-            ss_map_put(&rs->related, rt.ptr, rt.len, NULL, NULL);
-        else
-            rs->index_all = true;
-    }
-    uint32_t i = (uint32_t)rs->n;
-    rs->v[rs->n++] = (struct rule){p, (uint32_t)rec};
-    const struct ss_str *types;
-    size_t nt;
-    if (!ss_policy_types(p, &types, &nt)) {
-        bucket_add(&rs->any, i);
-        return true;
-    }
-    for (size_t t = 0; t < nt; t++) {
-        struct bucket *b = ss_map_get(&rs->by_type, types[t].ptr, types[t].len);
-        if (!b) {
-            b = ss_xcalloc(1, sizeof(*b));
-            ss_map_put(&rs->by_type, types[t].ptr, types[t].len, b, NULL);
-        }
-        bucket_add(b, i);
-    }
-    return true;
-}
-
-static void rules_load(struct rules *rs, const struct ss_catalog *cat)
-{
-    memset(rs, 0, sizeof(*rs));
-    ss_map_init(&rs->by_type, SS_MAP_NOCASE);
-    ss_map_init(&rs->related, SS_MAP_NOCASE);
-    struct ss_json_doc *doc = NULL;
-    if (ss_json_parse((const char *)ss_builtin_rules_json, ss_builtin_rules_json_len, NULL, &doc,
-                      NULL))
-        return;
-    struct ss_json list = ss_json_getz(ss_json_root(doc), "rules");
-    rs->v = ss_xcalloc(ss_json_len(list) + 1, sizeof(*rs->v));
-    struct ss_json_iter it;
-    struct ss_json def;
-    ss_json_iter_init(&it, list);
-    while (ss_json_iter_next(&it, NULL, &def))
-        add_rule(rs, cat, def);
-    ss_json_doc_free(doc);
-}
-
 /* Only resources an *IfNotExists rule can look for need to be in the inventory
  * (and those carrying nested child resources, which may be). */
-static bool may_be_related(const struct rules *rs, struct ss_json res)
+static bool may_be_related(const struct ss_rules *rs, struct ss_json res)
 {
     if (rs->index_all)
         return true;
@@ -173,30 +67,11 @@ static bool may_be_related(const struct rules *rs, struct ss_json res)
     return ss_json_kind(ss_json_get_nocase(res, "resources", 9)) == SS_JSON_ARRAY;
 }
 
-static void rules_free(struct rules *rs)
-{
-    size_t pos = 0;
-    const char *key;
-    size_t len;
-    void *val;
-    while (ss_map_next(&rs->by_type, &pos, &key, &len, &val)) {
-        struct bucket *b = val;
-        free(b->idx);
-        free(b);
-    }
-    ss_map_release(&rs->by_type);
-    ss_map_release(&rs->related);
-    free(rs->any.idx);
-    for (size_t i = 0; i < rs->n; i++)
-        ss_policy_free(rs->v[i].p);
-    free(rs->v);
-}
-
 /* ---- evaluation ---- */
 
 struct run {
     struct ss_score *s;
-    const struct rules *rs;
+    const struct ss_rules *rs;
     struct ss_policy_eval *ev;
     const struct ss_policy_inventory *inv;
     struct ss_ingest_stats *st;
@@ -216,7 +91,7 @@ static enum ss_status status_of(enum ss_policy_outcome o)
 
 /* Evaluates one rule on one resource; `any`: the rule does not name the type, so a
  * NotApplicable outcome means "not this kind of resource" and gives no assessment. */
-static void eval_rule(struct run *r, uint32_t res, struct ss_json v, const struct rule *rule,
+static void eval_rule(struct run *r, uint32_t res, struct ss_json v, const struct ss_rule *rule,
                       bool any)
 {
     if (ss_score_get(r->s, res, rule->rec, NULL, NULL, NULL))
@@ -251,7 +126,7 @@ static void eval_resource(struct run *r, uint32_t res, struct ss_json v)
     if (ss_score_sub_env(r->s, sub) != SS_ENV_AZURE && type &&
         strcmp(type, "microsoft.resources/subscriptions") == 0)
         return;
-    const struct bucket *b = type ? ss_map_get(&r->rs->by_type, type, strlen(type)) : NULL;
+    const struct ss_rule_bucket *b = type ? ss_map_get(&r->rs->by_type, type, strlen(type)) : NULL;
     for (size_t i = 0; b && i < b->n; i++)
         eval_rule(r, res, v, &r->rs->v[b->idx[i]], false);
     for (size_t i = 0; i < r->rs->any.n; i++)
@@ -261,8 +136,8 @@ static void eval_resource(struct run *r, uint32_t res, struct ss_json v)
 void ss__ingest_evaluate(struct ss_ingest_kept *k, struct ss_score *s, const struct ss_catalog *cat,
                          struct ss_ingest_stats *st)
 {
-    struct rules rs;
-    rules_load(&rs, cat);
+    struct ss_rules rs;
+    ss__rules_load(&rs, cat);
     st->rules = rs.n;
     struct ss_json_doc *doc = NULL;
     if (k->n && rs.n) {
@@ -291,6 +166,6 @@ void ss__ingest_evaluate(struct ss_ingest_kept *k, struct ss_score *s, const str
         ss_policy_inventory_free(inv);
         ss_json_doc_free(doc);
     }
-    rules_free(&rs);
+    ss__rules_free(&rs);
     ss__ingest_kept_release(k);
 }

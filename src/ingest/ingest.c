@@ -31,7 +31,9 @@ struct ss_ingest {
     bool need_reapply; /* hierarchy or overrides arrived after assessments */
     char **skip;       /* real paths of files not to read as inputs */
     size_t nskip;
-    bool evaluate;              /* keep inventory resources for the built-in rules */
+    bool evaluate;       /* keep inventory resources for the built-in rules */
+    ss_ingest_sink sink; /* told of every value used, or NULL */
+    void *sink_arg;
     struct ss_ingest_kept kept; /* evaluate.c */
 };
 
@@ -94,6 +96,22 @@ const struct ss_ingest_stats *ss_ingest_stats(const struct ss_ingest *in)
 void ss_ingest_set_evaluate(struct ss_ingest *in, bool on)
 {
     in->evaluate = on;
+}
+
+void ss_ingest_set_sink(struct ss_ingest *in, ss_ingest_sink fn, void *arg)
+{
+    in->sink = fn;
+    in->sink_arg = arg;
+}
+
+static enum ss_err tell(struct value_ctx *c, enum ss_ingest_kind kind, uint32_t res, uint32_t rec)
+{
+    if (!c->in->sink)
+        return SS_OK;
+    enum ss_err e = c->in->sink(c->in->sink_arg, kind, c->v, c->raw, res, rec, c->diag);
+    if (e)
+        ss_jfail(c->diag, e, &c->path, NULL, "cannot keep the value");
+    return e;
 }
 
 void ss_ingest_finish(struct ss_ingest *in)
@@ -202,6 +220,9 @@ static enum ss_err on_subscription(struct value_ctx *c)
     apply_chain(c->in, sub, ss_jget(props, "managementGroupAncestorsChain"));
     c->in->st.subscriptions++;
     c->in->need_reapply |= after_assessments(c->in);
+    e = tell(c, SS_INGEST_CONTAINER, UINT32_MAX, UINT32_MAX);
+    if (e)
+        return e;
     if (c->in->evaluate) {
         /* The subscription is a resource too: subscription-level rules (Defender
          * plans, security contacts ...) are evaluated on it. */
@@ -233,7 +254,7 @@ static enum ss_err on_management_group(struct value_ctx *c)
                     parent);
     c->in->st.management_groups++;
     c->in->need_reapply |= after_assessments(c->in);
-    return SS_OK;
+    return tell(c, SS_INGEST_CONTAINER, UINT32_MAX, UINT32_MAX);
 }
 
 /* Our simple hierarchy file: {"managementGroups": [...], "subscriptions": [...]}. */
@@ -280,7 +301,7 @@ static enum ss_err on_hierarchy(struct value_ctx *c)
     }
     ss_jpath_pop(&c->path, old);
     c->in->need_reapply |= after_assessments(c->in);
-    return SS_OK;
+    return tell(c, SS_INGEST_CONTAINER, UINT32_MAX, UINT32_MAX);
 }
 
 /* A secureScores item: its weight is Azure's own; keep it (DESIGN.md §3 step 4). */
@@ -451,7 +472,7 @@ static enum ss_err on_assessment(struct value_ctx *c)
     c->in->st.assessments++;
     c->in->st.replaced += replaced;
     c->in->st.custom += !ss_rec_counts(ss_catalog_rec(c->in->cat, rec));
-    return SS_OK;
+    return tell(c, SS_INGEST_ASSESSMENT, res, rec);
 }
 
 /* ---- inventory resources ---- */
@@ -472,7 +493,7 @@ static enum ss_err on_resource(struct value_ctx *c)
         if (!ss__ingest_keep(&c->in->kept, res, c->raw))
             return too_big(c);
     c->in->st.resources++;
-    return SS_OK;
+    return tell(c, SS_INGEST_RESOURCE, res, UINT32_MAX);
 }
 
 static enum ss_err on_skip(struct value_ctx *c)

@@ -33,4 +33,36 @@ void ss__ingest_evaluate(struct ss_ingest_kept *k, struct ss_score *s, const str
                          struct ss_ingest_stats *st);
 void ss__ingest_kept_release(struct ss_ingest_kept *k);
 
+/* ---- the built-in rules (rules.c) ---- */
+
+#include "common/hashmap.h"
+#include "securescore/policy.h"
+
+struct ss_rule {
+    struct ss_policy *p;
+    uint32_t rec;
+};
+
+struct ss_rule_bucket {
+    uint32_t *idx; /* indexes into rules.v */
+    size_t n;
+};
+
+struct ss_rules {
+    struct ss_rule *v;
+    size_t n;
+    struct ss_map by_type;     /* type (case-insensitive) -> struct ss_rule_bucket */
+    struct ss_rule_bucket any; /* rules that do not constrain the type */
+    struct ss_map related;     /* details.type of the *IfNotExists rules (case-insensitive) */
+    bool index_all;            /* one such rule names no literal type: index every resource */
+};
+
+/* Compiles the embedded rules of the recommendations `cat` knows (external findings left out). */
+void ss__rules_load(struct ss_rules *rs, const struct ss_catalog *cat);
+void ss__rules_free(struct ss_rules *rs);
+void ss__rules_bucket_add(struct ss_rule_bucket *b, uint32_t i);
+/* True for a related type that is an external finding (Defender's assessments, Guest
+ * Configuration): such rules are not evaluated from configuration. */
+bool ss__rules_external(struct ss_str related);
+
 #endif

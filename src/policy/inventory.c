@@ -18,13 +18,17 @@
 
 struct inv_entry {
     struct ss_json res;
+    struct ss_str parent;      /* the parent it was filed under (a slice of a document) */
     struct inv_entry *next[3]; /* next in the same bucket of each map */
+    struct inv_entry *prev[3]; /* previous, NULL for the bucket's head */
+    struct inv_entry *family;  /* next entry added by the same ss_policy_inventory_add */
 };
 
 struct ss_policy_inventory {
     struct ss_arena mem;
-    struct ss_map maps[3]; /* enum inv_scope -> struct inv_entry * (bucket head) */
-    struct ss_map scoped;  /* types seen as child or extension resources of a resource */
+    struct ss_map maps[3];  /* enum inv_scope -> struct inv_entry * (bucket head) */
+    struct ss_map scoped;   /* types seen as child or extension resources of a resource */
+    struct inv_entry *free; /* removed entries, reused (linked by `family`) */
     size_t count;
 };
 
@@ -110,50 +114,133 @@ static bool contains_nocase(struct ss_str s, const char *lit)
     return false;
 }
 
+/* The bucket key "<scope>\n<type>" into buf; 0 if there is none (or it is too long). */
+static size_t bucket_key(char *buf, size_t size, struct ss_str scope, struct ss_str type)
+{
+    if (!scope.len || !type.len || scope.len + type.len + 1 > size)
+        return 0;
+    memcpy(buf, scope.ptr, scope.len);
+    buf[scope.len] = '\n';
+    memcpy(buf + scope.len + 1, type.ptr, type.len);
+    return scope.len + 1 + type.len;
+}
+
 static void file_under(struct ss_policy_inventory *inv, int map, struct ss_str scope,
                        struct ss_str type, struct inv_entry *e)
 {
     char buf[1024];
-    if (!scope.len || !type.len || scope.len + type.len + 1 > sizeof(buf))
+    size_t len = bucket_key(buf, sizeof(buf), scope, type);
+    if (!len)
         return;
-    memcpy(buf, scope.ptr, scope.len);
-    buf[scope.len] = '\n';
-    memcpy(buf + scope.len + 1, type.ptr, type.len);
-    size_t len = scope.len + 1 + type.len;
     /* one probe: put returns the previous head of the list */
-    e->next[map] = ss_map_put(&inv->maps[map], buf, len, e, NULL);
+    struct inv_entry *head = ss_map_put(&inv->maps[map], buf, len, e, NULL);
+    e->next[map] = head;
+    e->prev[map] = NULL;
+    if (head)
+        head->prev[map] = e;
 }
 
-static void add_one(struct ss_policy_inventory *inv, struct ss_json res, struct ss_str parent,
-                    unsigned depth)
+static void unfile(struct ss_policy_inventory *inv, int map, struct ss_str scope,
+                   struct ss_str type, struct inv_entry *e)
+{
+    char buf[1024];
+    size_t len = bucket_key(buf, sizeof(buf), scope, type);
+    if (!len)
+        return;
+    if (e->next[map])
+        e->next[map]->prev[map] = e->prev[map];
+    if (e->prev[map])
+        e->prev[map]->next[map] = e->next[map];
+    else if (e->next[map])
+        ss_map_put(&inv->maps[map], buf, len, e->next[map], NULL);
+    else
+        ss_map_del(&inv->maps[map], buf, len);
+}
+
+/* The three scopes an entry is filed under. */
+static void entry_scopes(const struct inv_entry *e, struct ss_str *type, struct ss_str sc[3])
+{
+    struct ss_str id = ss_json_str(ss_json_get_nocase(e->res, "id", 2));
+    *type = ss__res_type(e->res);
+    struct ss_str scope_src = id.len ? id : e->parent;
+    sc[INV_PARENT] = e->parent;
+    sc[INV_GROUP] = ss__id_scope(scope_src, true);
+    sc[INV_SUBSCRIPTION] = ss__id_scope(scope_src, false);
+}
+
+static struct inv_entry *add_one(struct ss_policy_inventory *inv, struct ss_json res,
+                                 struct ss_str parent, unsigned depth, struct inv_entry *family)
 {
     if (ss_json_kind(res) != SS_JSON_OBJECT || depth > SS_POLICY_MAX_NESTING)
-        return;
-    struct inv_entry *e = ss_arena_calloc(&inv->mem, 1, sizeof(*e));
+        return family;
+    struct inv_entry *e = inv->free;
+    if (e)
+        inv->free = e->family;
+    else
+        e = ss_arena_alloc(&inv->mem, sizeof(*e));
+    memset(e, 0, sizeof(*e));
     e->res = res;
+    e->family = family;
     inv->count++;
     struct ss_str id = ss_json_str(ss_json_get_nocase(res, "id", 2));
-    struct ss_str type = ss__res_type(res);
     if (!parent.len)
         parent = ss__id_parent(id);
-    file_under(inv, INV_PARENT, parent, type, e);
+    e->parent = parent;
+    struct ss_str type, sc[3];
+    entry_scopes(e, &type, sc);
+    for (int m = 0; m < 3; m++)
+        file_under(inv, m, sc[m], type, e);
     if (type.len && contains_nocase(parent, "/providers/"))
         ss_map_put(&inv->scoped, type.ptr, type.len, inv, NULL);
-    struct ss_str scope_src = id.len ? id : parent;
-    file_under(inv, INV_GROUP, ss__id_scope(scope_src, true), type, e);
-    file_under(inv, INV_SUBSCRIPTION, ss__id_scope(scope_src, false), type, e);
     struct ss_json kids = ss_json_get_nocase(res, "resources", 9);
     struct ss_json_iter it;
     struct ss_json kid;
+    struct inv_entry *last = e;
     ss_json_iter_init(&it, kids);
     while (ss_json_kind(kids) == SS_JSON_ARRAY && ss_json_iter_next(&it, NULL, &kid))
-        add_one(inv, kid, id, depth + 1);
+        last = add_one(inv, kid, id, depth + 1, last);
+    return last;
 }
 
-void ss_policy_inventory_add(struct ss_policy_inventory *inv, struct ss_json res)
+struct ss_policy_inventory_item *ss_policy_inventory_add(struct ss_policy_inventory *inv,
+                                                         struct ss_json res)
 {
     struct ss_str none = {NULL, 0};
-    add_one(inv, res, none, 0);
+    struct inv_entry *last = add_one(inv, res, none, 0, NULL);
+    /* The family list runs from the last entry added back to the first: the
+     * handle is the last one, so removal walks the whole family. */
+    return (struct ss_policy_inventory_item *)last;
+}
+
+void ss_policy_inventory_remove(struct ss_policy_inventory *inv,
+                                struct ss_policy_inventory_item *item)
+{
+    struct inv_entry *e = (struct inv_entry *)item;
+    while (e) {
+        struct inv_entry *up = e->family;
+        struct ss_str type, sc[3];
+        entry_scopes(e, &type, sc);
+        for (int m = 0; m < 3; m++)
+            unfile(inv, m, sc[m], type, e);
+        inv->count--;
+        e->family = inv->free;
+        inv->free = e;
+        e = up;
+    }
+}
+
+struct each_adapter {
+    bool (*fn)(void *ctx, struct ss_json res);
+    void *ctx;
+};
+
+void ss_policy_inventory_each(const struct ss_policy_inventory *inv, enum ss_policy_scope scope,
+                              const char *id, size_t idlen, const char *type, size_t typelen,
+                              bool (*fn)(void *ctx, struct ss_json res), void *ctx)
+{
+    static const enum inv_scope map[] = {INV_PARENT, INV_GROUP, INV_SUBSCRIPTION};
+    struct ss_str sc = {id, idlen}, ty = {type, typelen};
+    ss__inv_each(inv, map[scope], sc, ty, fn, ctx);
 }
 
 bool ss__inv_resource_scoped(const struct ss_policy_inventory *inv, struct ss_str type)
@@ -165,13 +252,10 @@ void ss__inv_each(const struct ss_policy_inventory *inv, enum inv_scope kind, st
                   struct ss_str type, bool (*fn)(void *ctx, struct ss_json res), void *ctx)
 {
     char buf[1024];
-    if (!inv || !scope.len || scope.len + type.len + 1 > sizeof(buf))
+    size_t len = inv ? bucket_key(buf, sizeof(buf), scope, type) : 0;
+    if (!len)
         return;
-    memcpy(buf, scope.ptr, scope.len);
-    buf[scope.len] = '\n';
-    memcpy(buf + scope.len + 1, type.ptr, type.len);
-    for (struct inv_entry *e = ss_map_get(&inv->maps[kind], buf, scope.len + 1 + type.len); e;
-         e = e->next[kind])
+    for (struct inv_entry *e = ss_map_get(&inv->maps[kind], buf, len); e; e = e->next[kind])
         if (!fn(ctx, e->res))
             return;
 }

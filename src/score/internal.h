@@ -67,6 +67,7 @@ enum { SCOPE_TENANT = 0, SCOPE_MG, SCOPE_PREFIX };
 /* An exemption or a disabled recommendation. */
 struct override {
     uint32_t next;      /* next override of the same recommendation + 1 */
+    uint32_t rec;       /* the recommendation */
     uint8_t kind;       /* OV_* */
     uint8_t scope;      /* SCOPE_* */
     uint32_t target;    /* mg or sub index */

@@ -108,6 +108,7 @@ static void add_override(struct ss_score *s, const struct override *o, uint32_t 
         s->ov_by_rec_len = n;
     }
     s->ovs[s->novs] = *o;
+    s->ovs[s->novs].rec = rec;
     s->ovs[s->novs].next = s->ov_by_rec[rec];
     s->ov_by_rec[rec] = (uint32_t)++s->novs;
 }
@@ -145,6 +146,24 @@ enum ss_err ss_score_disable(struct ss_score *s, const char *scope, uint32_t rec
     if (!e)
         add_override(s, &o, rec);
     return e;
+}
+
+void ss_score_clear_disabled(struct ss_score *s)
+{
+    /* Keep the exemptions, in their order, and rebuild the chains. */
+    size_t n = 0;
+    memset(s->ov_by_rec, 0, s->ov_by_rec_len * sizeof(uint32_t));
+    for (size_t i = 0; i < s->novs; i++) {
+        if (s->ovs[i].kind == OV_DISABLE)
+            continue;
+        s->ovs[n] = s->ovs[i];
+        n++;
+    }
+    s->novs = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct override o = s->ovs[i];
+        add_override(s, &o, o.rec);
+    }
 }
 
 void ss_score_reapply(struct ss_score *s)

@@ -167,6 +167,12 @@ bool ss_environment_parse(const char *name, size_t len, enum ss_environment *out
     return false;
 }
 
+long ss_score_find_sub(const struct ss_score *s, const char *id, size_t len)
+{
+    void *v = NULL;
+    return ss_map_find(&s->sub_index, id, len, &v) ? (long)(uintptr_t)v - 1 : -1;
+}
+
 enum ss_err ss_score_sub(struct ss_score *s, const char *id, size_t len, uint32_t *out)
 {
     void *v = NULL;
