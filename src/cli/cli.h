@@ -48,6 +48,12 @@ int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_scan_usage[];
+int cmd_serve(int argc, char **argv);
+extern const char cmd_serve_usage[];
+int cmd_token(int argc, char **argv);
+extern const char cmd_token_usage[];
+int cmd_assign(int argc, char **argv);
+extern const char cmd_assign_usage[];
 
 struct ss_catalog;
 struct ss_score;

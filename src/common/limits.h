@@ -48,4 +48,13 @@
 /* Policy: nesting of child resources under `resources` arrays. */
 #define SS_POLICY_MAX_NESTING 16
 
+/* HTTP: bytes of one request body (Azure caps requests at 4 MiB). */
+#define SS_HTTP_MAX_BODY ((size_t)4 << 20)
+/* HTTP: connections served at once. */
+#define SS_HTTP_MAX_CONNECTIONS 1024
+/* HTTP: items of one page of a list ($top beyond it is capped). */
+#define SS_HTTP_MAX_PAGE 1000
+/* HTTP: nesting depth of a request body (deeper bodies are refused with 400). */
+#define SS_HTTP_MAX_DEPTH 64
+
 #endif

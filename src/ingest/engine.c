@@ -736,10 +736,13 @@ static enum ss_err finish_write(struct ss_engine *e, const char *kind, const cha
     struct ss_score_result after = {0};
     if (sub >= 0) {
         ss_score_sub_result(e->s, (uint32_t)sub, &after);
+        char b[32], a[32], d[32];
+        ss_json_fmt_double(b, before->current);
+        ss_json_fmt_double(a, after.current);
+        ss_json_fmt_double(d, ss_round2(after.current - before->current));
         snprintf(detail, sizeof(detail),
-                 "{\"subscriptionId\":\"%s\",\"before\":%.17g,\"after\":%.17g,\"delta\":%.17g}",
-                 ss_score_sub_id(e->s, (uint32_t)sub), before->current, after.current,
-                 ss_round2(after.current - before->current));
+                 "{\"subscriptionId\":\"%s\",\"before\":%s,\"after\":%s,\"delta\":%s}",
+                 ss_score_sub_id(e->s, (uint32_t)sub), b, a, d);
     } else {
         snprintf(detail, sizeof(detail), "{}");
     }
@@ -803,18 +806,18 @@ static void resource_json(struct ss_buf *out, struct ss_str id, const char *type
 }
 
 static enum ss_err deny_error(struct ss_engine *e, const struct asg *a, uint32_t rule,
-                              struct ss_str id, struct ss_diag *diag)
+                              struct ss_str name, struct ss_diag *diag)
 {
+    /* Azure's message, kept short enough for a diagnostic: the assignment's name (the
+     * recommendation key) and scope, and the definition's name. */
     const struct ss_rec *rec = ss_catalog_rec(e->cat, a->rec);
     struct ss_str pname = ss_policy_name(e->rules.v[rule].p);
-    return ss_diag_set(
-        diag, SS_EDENIED,
-        "Resource '%.*s' was disallowed by policy. Policy identifiers: "
-        "'[{\"policyAssignment\":{\"name\":\"%s\",\"id\":\"%s/providers/"
-        "Microsoft.Security/assignments/%s\"},\"policyDefinition\":{\"name\":\"%.*s\","
-        "\"displayName\":\"%s\"}}]'.",
-        (int)(id.len > 200 ? 200 : id.len), id.ptr, rec->key, strcmp(a->scope, "/") ? a->scope : "",
-        rec->key, (int)pname.len, pname.ptr ? pname.ptr : "", rec->display_name);
+    return ss_diag_set(diag, SS_EDENIED,
+                       "Resource '%.*s' was disallowed by policy. Policy identifiers: "
+                       "'[{\"policyAssignment\":{\"name\":\"%s\",\"scope\":\"%s\"},"
+                       "\"policyDefinition\":{\"name\":\"%.*s\"}}]'.",
+                       (int)(name.len > 80 ? 80 : name.len), name.ptr, rec->key, a->scope,
+                       (int)(pname.len > 64 ? 64 : pname.len), pname.ptr ? pname.ptr : "");
 }
 
 enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t idlen,
@@ -859,7 +862,7 @@ enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t 
         evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, &deny_rule);
     if (deny) {
         e->stats.denied++;
-        err = deny_error(e, deny, deny_rule, id, diag);
+        err = deny_error(e, deny, deny_rule, name, diag);
         goto done;
     }
     struct ss_score_result before;
