@@ -39,6 +39,10 @@ struct ss_engine;
 struct ss_engine_opts {
     const char *db; /* store path */
     bool durable;   /* fsync every commit (see ss_store_set_durable) */
+    /* Azure-format catalog files applied over the built-in catalog at every open (as scan's
+     * --definitions and --metadata), or NULL. */
+    const char *definitions;
+    const char *metadata;
 };
 
 struct ss_engine_stats {

@@ -27,12 +27,14 @@ struct ss_server_opts {
     bool allow_plain;     /* plain HTTP on a non-loopback address */
     const char **imports; /* files or directories read once at start */
     size_t nimports;
-    const char *watch;      /* a directory polled for new or changed files, or NULL */
-    unsigned watch_seconds; /* poll interval (default 2) */
-    size_t max_body;        /* bytes of a request body (default SS_HTTP_MAX_BODY) */
-    unsigned threads;       /* worker threads (default: the number of CPUs) */
-    const char *access_log; /* path, "-" for standard error, NULL for none */
-    bool durable;           /* fsync every commit */
+    const char *watch;       /* a directory polled for new or changed files, or NULL */
+    unsigned watch_seconds;  /* poll interval (default 2) */
+    size_t max_body;         /* bytes of a request body (default SS_HTTP_MAX_BODY) */
+    unsigned threads;        /* worker threads (default: the number of CPUs) */
+    const char *access_log;  /* path, "-" for standard error, NULL for none */
+    bool durable;            /* fsync every commit */
+    const char *definitions; /* Azure-format catalog files (see ss_engine_opts) */
+    const char *metadata;
     const char *ready_file; /* written with the port once listening (tests), or NULL */
 };
 

@@ -29,6 +29,9 @@ const char cmd_serve_usage[] =
     "  --tls-cert FILE        PEM certificate (chain); with --tls-key serves HTTPS\n"
     "  --tls-key FILE         PEM private key\n"
     "  --allow-plain-http     plain HTTP on a non-loopback address (not recommended)\n"
+    "  --definitions FILE     Azure secureScoreControlDefinitions list: replaces or adds\n"
+    "                         controls (read at every start, as scan's option)\n"
+    "  --metadata FILE        Azure assessmentMetadata list: replaces or adds recommendations\n"
     "  --import FILE|DIR      read inventories and assessment exports at start (repeatable)\n"
     "  --watch DIR            import new or changed files of DIR as they appear\n"
     "  --watch-interval SECS  how often --watch looks (default 2)\n"
@@ -116,9 +119,9 @@ int cmd_serve(int argc, char **argv)
             continue;
         }
         static const char *const with_value[] = {
-            "--db",      "--listen",     "--tls-cert",       "--tls-key",
-            "--import",  "--watch",      "--watch-interval", "--max-body",
-            "--threads", "--access-log", "--ready-file",     NULL};
+            "--db",         "--listen",         "--tls-cert", "--tls-key", "--import",
+            "--watch",      "--watch-interval", "--max-body", "--threads", "--access-log",
+            "--ready-file", "--definitions",    "--metadata", NULL};
         bool known = false;
         for (size_t k = 0; with_value[k]; k++)
             known |= strcmp(a, with_value[k]) == 0;
@@ -147,6 +150,10 @@ int cmd_serve(int argc, char **argv)
             o.access_log = v;
         else if (strcmp(a, "--ready-file") == 0)
             o.ready_file = v;
+        else if (strcmp(a, "--definitions") == 0)
+            o.definitions = v;
+        else if (strcmp(a, "--metadata") == 0)
+            o.metadata = v;
         else {
             unsigned long long n = strtoull(v, &end, 10);
             if (*end || end == v || n == 0 || n > (1ull << 32)) {
@@ -342,7 +349,7 @@ int cmd_assign(int argc, char **argv)
     if (!list && (!scope || !recname))
         return cli_usage_error("assign", "give --scope and --recommendation (or --list)");
     struct ss_engine *e = NULL;
-    struct ss_engine_opts eo = {db, false};
+    struct ss_engine_opts eo = {db, false, NULL, NULL};
     struct ss_diag d;
     ss_diag_clear(&d);
     if (ss_engine_open(&eo, &e, &d))

@@ -642,6 +642,10 @@ static enum ss_err rebuild(struct ss_engine *e, struct ss_diag *diag)
 {
     e->cat = ss_catalog_new();
     enum ss_err err = ss_catalog_load_builtin(e->cat, diag);
+    if (!err && e->opts.definitions)
+        err = ss_catalog_load_definitions(e->cat, e->opts.definitions, diag);
+    if (!err && e->opts.metadata)
+        err = ss_catalog_load_metadata(e->cat, e->opts.metadata, diag);
     if (err)
         return err;
     e->s = ss_score_new(e->cat);
@@ -703,6 +707,8 @@ enum ss_err ss_engine_open(const struct ss_engine_opts *opts, struct ss_engine *
     e->opts = *opts;
     snprintf(e->db, sizeof(e->db), "%s", opts->db);
     e->opts.db = e->db;
+    e->opts.definitions = opts->definitions ? ss_xstrdup(opts->definitions) : NULL;
+    e->opts.metadata = opts->metadata ? ss_xstrdup(opts->metadata) : NULL;
     enum ss_err err = ss_store_open(opts->db, &e->st, diag);
     if (!err) {
         ss_store_set_durable(e->st, opts->durable);
@@ -723,6 +729,8 @@ void ss_engine_close(struct ss_engine *e)
     if (e->cat)
         free_state(e);
     ss_store_close(e->st);
+    free((char *)e->opts.definitions);
+    free((char *)e->opts.metadata);
     free(e);
 }
 
