@@ -676,7 +676,7 @@ static void h_metadata(struct req *r, const struct scope *s, const char *key, si
     } else if (key && strcmp(r->method, "DELETE") == 0) {
         enum ss_err err = ss_engine_delete_metadata(e, subid, key, klen, &d);
         if (err == SS_ENOENT)
-            r->status = 204;
+            r->status = 200; /* idempotent; the SDK accepts only 200 here */
         else if (err)
             diag_error(r, err, &d);
         else
@@ -1062,9 +1062,17 @@ static bool is_write(const char *m)
 
 static void route(struct req *r)
 {
-    /* a trailing slash is ignored */
+    /* a trailing slash is ignored, and so are extra leading ones: the Azure SDKs put an id
+     * with its leading '/' after their own ("/{resourceId}/providers/...") */
     while (r->path_len > 1 && r->path[r->path_len - 1] == '/')
         r->path[--r->path_len] = '\0';
+    size_t lead = 0;
+    while (lead + 1 < r->path_len && r->path[lead] == '/' && r->path[lead + 1] == '/')
+        lead++;
+    if (lead) {
+        memmove(r->path, r->path + lead, r->path_len - lead + 1);
+        r->path_len -= lead;
+    }
     if (r->path_len == 0 || bad_segments(r->path, r->path_len)) {
         ss__req_error(r, SS_EINPUT, 400, "InvalidRequestUri",
                       "The request path has an empty, '.' or '..' segment.");

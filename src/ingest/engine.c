@@ -61,6 +61,9 @@ struct ss_engine {
     size_t asg_by_rec_len;
     struct ss_engine_stats stats;
     bool persist; /* the sink writes what it reads into the store (imports) */
+    /* One reader for the engine's life: each text read gets a new source number, so a
+     * later write of the same pair replaces the earlier one instead of clashing. */
+    struct ss_ingest *in;
     enum ss_err sink_err;
 };
 
@@ -562,6 +565,8 @@ static void free_state(struct ss_engine *e)
     free(e->asg_by_rec);
     e->asg_by_rec = NULL;
     e->asg_by_rec_len = 0;
+    ss_ingest_free(e->in);
+    e->in = NULL;
     ss_score_free(e->s);
     ss_catalog_free(e->cat);
     e->s = NULL;
@@ -659,6 +664,7 @@ static enum ss_err rebuild(struct ss_engine *e, struct ss_diag *diag)
     memset(&e->stats, 0, sizeof(e->stats));
     struct ss_ingest *in = ss_ingest_new(e->s, e->cat);
     ss_ingest_set_sink(in, sink, e);
+    e->in = in;
     struct replay r = {e, in, "metadata", diag};
     e->persist = false;
     err = ss_store_each(e->st, SS_STORE_METADATA, replay_metadata, &r);
@@ -675,7 +681,6 @@ static enum ss_err rebuild(struct ss_engine *e, struct ss_diag *diag)
         err = ss_store_each(e->st, SS_STORE_ASSESSMENT, replay_one, &r);
     }
     ss_ingest_finish(in);
-    ss_ingest_free(in);
     if (!err) {
         r.what = "assignment";
         err = ss_store_each(e->st, SS_STORE_ASSIGNMENT, replay_assignment, &r);
@@ -1071,12 +1076,9 @@ enum ss_err ss_engine_put_assessment(struct ss_engine *e, const char *rp, size_t
         err = ss_store_put(e->st, SS_STORE_ASSESSMENT, aid, strlen(aid), text.ptr, text.len, NULL);
     if (!err) {
         /* The same reader as an import: one code path for pushed and imported findings. */
-        struct ss_ingest *in = ss_ingest_new(e->s, e->cat);
-        ss_ingest_set_sink(in, sink, e);
         e->persist = false;
-        err = ss_ingest_text(in, text.ptr, text.len, "body", diag);
-        ss_ingest_finish(in);
-        ss_ingest_free(in);
+        err = ss_ingest_text(e->in, text.ptr, text.len, "body", diag);
+        ss_ingest_finish(e->in);
     }
     if (err) {
         ss_store_rollback(e->st);
@@ -1158,31 +1160,48 @@ static enum ss_err metadata_apply(struct ss_engine *e, const char *sub, struct s
         return ss_diag_set(diag, SS_EINPUT,
                            "custom metadata must be CustomerManaged (or CustomPolicy)");
     }
-    char keyz[64], dnz[512], desc[2048], rem[2048];
+    char keyz[64];
     snprintf(keyz, sizeof(keyz), "%.*s", (int)(key.len > 60 ? 60 : key.len), key.ptr);
-    snprintf(dnz, sizeof(dnz), "%.*s", (int)dn.len, dn.ptr);
-    struct ss_str d = ss_json_str(ss_jget(p, "description"));
-    struct ss_str r = ss_json_str(ss_jget(p, "remediationDescription"));
-    snprintf(desc, sizeof(desc), "%.*s", (int)d.len, d.ptr ? d.ptr : "");
-    snprintf(rem, sizeof(rem), "%.*s", (int)r.len, r.ptr ? r.ptr : "");
     long existing = ss_catalog_find_rec(e->cat, keyz, strlen(keyz));
     if (existing >= 0 && ss_catalog_rec(e->cat, (size_t)existing)->assessment_type == SS_AT_BUILTIN)
         return ss_diag_set(diag, SS_ECONFLICT, "%s is a built-in recommendation", keyz);
-    struct ss_rec_def def = {keyz,
-                             dnz,
-                             desc,
-                             rem,
-                             "",
-                             s,
-                             ss_str_eq_nocase(at, "CustomPolicy") ? SS_AT_CUSTOM_POLICY
-                                                                  : SS_AT_CUSTOMER_MANAGED,
-                             false};
-    uint32_t idx;
-    enum ss_err err = ss_catalog_add_rec(e->cat, &def, &idx, diag);
+    /* The catalog reads Azure's metadata list shape, every field included (categories,
+     * threats, userImpact ...): give it a list of one. */
+    struct ss_buf text = SS_BUF_INIT;
+    struct ss_jw w;
+    ss_jw_init(&w, &text, 0);
+    ss_jw_obj_begin(&w);
+    ss_jw_keyz(&w, "value");
+    ss_jw_arr_begin(&w);
+    ss_jw_obj_begin(&w);
+    ss_jw_keyz(&w, "name");
+    ss_jw_strz(&w, keyz);
+    ss_jw_keyz(&w, "properties");
+    ss_jw_obj_begin(&w);
+    struct ss_json_iter it;
+    struct ss_str k;
+    struct ss_json v;
+    ss_json_iter_init(&it, p);
+    while (ss_json_iter_next(&it, &k, &v))
+        if (!ss_str_eq_nocase(k, "assessmentType")) {
+            ss_jw_key(&w, k.ptr, k.len);
+            ss_jw_value(&w, v);
+        }
+    ss_jw_keyz(&w, "assessmentType");
+    ss_jw_strz(&w, ss_str_eq_nocase(at, "CustomPolicy") ? "CustomPolicy" : "CustomerManaged");
+    ss_jw_obj_end(&w);
+    ss_jw_obj_end(&w);
+    ss_jw_arr_end(&w);
+    ss_jw_obj_end(&w);
+    enum ss_err err = ss_catalog_load_metadata_text(e->cat, text.ptr, text.len, "body", diag);
+    ss_buf_release(&text);
     if (err)
         return err;
+    long idx = ss_catalog_find_rec(e->cat, keyz, strlen(keyz));
+    if (idx < 0)
+        return ss_diag_set(diag, SS_EINTERNAL, "metadata not added");
     char mk[64];
-    int n = snprintf(mk, sizeof(mk), "%s\n%u", sub, idx);
+    int n = snprintf(mk, sizeof(mk), "%s\n%u", sub, (uint32_t)idx);
     ss_map_put(&e->metadata, mk, (size_t)n, (void *)1, NULL);
     return SS_OK;
 }
@@ -1505,13 +1524,10 @@ enum ss_err ss_engine_import(struct ss_engine *e, const char *path, struct ss_di
     enum ss_err err = ss_store_begin(e->st);
     if (err)
         return ss_diag_set(diag, err, "cannot start a transaction");
-    struct ss_ingest *in = ss_ingest_new(e->s, e->cat);
-    ss_ingest_set_sink(in, sink, e);
     e->persist = true;
-    err = ss_ingest_path(in, path, diag);
+    err = ss_ingest_path(e->in, path, diag);
     e->persist = false;
-    ss_ingest_finish(in);
-    ss_ingest_free(in);
+    ss_ingest_finish(e->in);
     if (!err) {
         struct ss_score_result none = {0};
         int64_t now = now_ticks();

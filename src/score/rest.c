@@ -64,6 +64,10 @@ void ss_rest_definition(struct ss_jw *w, const struct ss_control *ctl)
     ss_jw_obj_end(w);
     ss_jw_keyz(w, "displayName");
     ss_jw_strz(w, ctl->display_name);
+    if (ctl->description && *ctl->description) {
+        ss_jw_keyz(w, "description");
+        ss_jw_strz(w, ctl->description);
+    }
     ss_jw_keyz(w, "maxScore");
     ss_jw_int(w, ctl->max_score);
     ss_jw_keyz(w, "assessmentDefinitions");
