@@ -38,13 +38,14 @@ OUT=$BUILD/bench
 RESULTS=$OUT/results.txt
 WARN=(-Wall -Wextra -Werror)
 
-SECTIONS=(json scoring incremental policy scan)
+SECTIONS=(json scoring incremental policy scan server)
 declare -A SECTION_DESC=(
     [json]="JSON parsing: ours vs simdjson, cJSON, jansson (streaming and whole document)"
     [scoring]="securescore scan over 10M assessment rows of 1M resources: throughput, memory"
     [incremental]="one assessment change -> updated secure score: latency, exactness"
     [policy]="rule evaluation: evaluations/s per core; the Audit rules against a jq program"
     [scan]="securescore scan of 1M resources (ingest+evaluate+score) against simdjson parse_many"
+    [server]="securescore serve: GET secureScores with wrk over keep-alive; resource PUTs with evaluation"
 )
 
 STATUS=0 # becomes 1 on a failed program or a count mismatch
@@ -787,6 +788,120 @@ section_incremental() {
     verdict=$(awk -v v="$med" 'BEGIN { print (v < 5) ? "PASS" : "MISS" }')
     printf '  %-64s %6s us  %s\n' "one change -> updated secure score: median < 5 us" \
         "$(calc "$med" "%.2f")" "$verdict"
+    return 0
+}
+
+# ---------------------------------------------------------------- section: server
+
+# wrk_run LABEL ARGS...: runs wrk, prints "rps p99_ms" (p99 in milliseconds).
+wrk_run() {
+    local label=$1 out rps p99
+    shift
+    out=$(wrk --latency "$@" 2>&1) || {
+        fail "wrk $label failed: $out"
+        echo " "
+        return
+    }
+    printf '%s\n' "$out" >>"$RESULTS"
+    rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { print $2 }')
+    p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {
+        v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; print v }')
+    echo "$rps $p99"
+}
+
+section_server() {
+    command -v wrk >/dev/null || {
+        fail "wrk is not installed (scripts/install-deps.sh bench)"
+        return
+    }
+    [[ -x $BUILD/securescore ]] || {
+        fail "$BUILD/securescore is missing"
+        return
+    }
+    local n secs dir port db tok pid
+    n=$(icalc "20000 * $BENCH_SCALE")
+    ((n < 200)) && n=200
+    secs=$(icalc "10 * $BENCH_SCALE")
+    ((secs < 3)) && secs=3
+    dir=$TMP/server
+    mkdir -p "$dir/data"
+    local sub=44444444-dddd-4ddd-8ddd-000000000004
+    python3 - "$dir/data" "$sub" "$n" <<'EOF'
+import json, sys
+d, sub, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+json.dump({"data": [{"id": f"/subscriptions/{sub}", "type": "microsoft.resources/subscriptions",
+                     "subscriptionId": sub, "properties": {"state": "Enabled"}}]},
+          open(f"{d}/containers.json", "w"))
+with open(f"{d}/inventory.jsonl", "w") as f:
+    for i in range(n):
+        good = i % 3 == 0
+        f.write(json.dumps({"id": f"/subscriptions/{sub}/resourceGroups/rg{i % 50}/providers/Microsoft.Storage/storageAccounts/sa{i}",
+                            "type": "Microsoft.Storage/storageAccounts", "location": "westeurope",
+                            "properties": {"supportsHttpsTrafficOnly": good, "minimumTlsVersion": "TLS1_2" if good else "TLS1_0"}}) + "\n")
+EOF
+    db=$dir/bench.db
+    tok=$("$BUILD/securescore" token create --db "$db" --principal bench --role Owner --scope / | tail -n 1)
+    local t0 t1
+    t0=$(now)
+    "$BUILD/securescore" serve --db "$db" --listen 127.0.0.1:0 --ready-file "$dir/port" \
+        --import "$dir/data" 2>"$dir/server.log" &
+    pid=$!
+    local _
+    for _ in $(seq 1 600); do
+        [[ -s $dir/port ]] && break
+        sleep 0.1
+    done
+    t1=$(now)
+    port=$(cat "$dir/port" 2>/dev/null || true)
+    [[ -n $port ]] || {
+        fail "securescore serve did not start: $(cat "$dir/server.log")"
+        kill "$pid" 2>/dev/null
+        return
+    }
+    local base="http://127.0.0.1:$port"
+    local get="$base/subscriptions/$sub/providers/Microsoft.Security/secureScores?api-version=2020-01-01"
+    note "server: $n resources imported; wrk ${secs}s per measurement"
+    local h s p
+    h=$(wrk_run healthz -t2 -c32 -d"${secs}s" "$base/healthz")
+    s=$(wrk_run secureScores -t2 -c32 -d"${secs}s" -H "Authorization: Bearer $tok" "$get")
+    cat >"$dir/put.lua" <<EOF
+local n = 0
+local tid = 0
+local threads = {}
+function setup(thread) tid = tid + 1; thread:set("tid", tid) end
+function request()
+    n = n + 1
+    local good = n % 3 == 0
+    local body = '{"location":"westeurope","properties":{"supportsHttpsTrafficOnly":' ..
+        tostring(good) .. ',"minimumTlsVersion":"' .. (good and "TLS1_2" or "TLS1_0") .. '"}}'
+    return wrk.format("PUT", "/subscriptions/$sub/resourceGroups/put" .. tid ..
+        "/providers/Microsoft.Storage/storageAccounts/p" .. n .. "?api-version=2023-01-01",
+        {["Authorization"] = "Bearer $tok", ["Content-Type"] = "application/json"}, body)
+end
+EOF
+    p=$(wrk_run put -t2 -c8 -d"${secs}s" -s "$dir/put.lua" "$base")
+    local check
+    check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$get")
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+    local hr=${h% *} hp=${h#* } sr=${s% *} sp=${s#* } pr=${p% *} pp=${p#* }
+    say ""
+    say "== server: securescore serve over plain HTTP on loopback, wrk keep-alive (2 threads)"
+    say "  $n resources imported and evaluated at start in $(calc "$t1 - $t0" "%.2f") s (includes startup)"
+    printf '  %-46s %12s %10s\n' "endpoint" "requests/s" "p99 (ms)"
+    printf '  %-46s %12s %10s\n' "GET /healthz (no auth: the transport ceiling)" "$hr" "$hp"
+    printf '  %-46s %12s %10s\n' "GET secureScores (token, lock, JSON)" "$sr" "$sp"
+    printf '  %-46s %12s %10s\n' "PUT resource (evaluate, score, commit)" "$pr" "$pp"
+    say "  secureScores / healthz: $(calc "$(ratio "$sr" "$hr")" "%.2f")x of the transport ceiling"
+    [[ $check == 200 ]] || fail "secureScores answered $check after the run"
+    say ""
+    say "== server: targets (DESIGN.md §10)"
+    local v1 v2
+    v1=$(awk -v v="$sr" 'BEGIN { print (v >= 50000) ? "PASS" : "MISS" }')
+    v2=$(awk -v v="$sp" 'BEGIN { print (v != "" && v < 2) ? "PASS" : "MISS" }')
+    printf '  %-64s %9s  %s\n' "GET secureScores >= 50,000 requests/s" "$sr" "$v1"
+    printf '  %-64s %6s ms  %s\n' "GET secureScores p99 < 2 ms" "$sp" "$v2"
     return 0
 }
 

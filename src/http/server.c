@@ -556,7 +556,7 @@ enum ss_err ss_server_run(const struct ss_server_opts *opts, struct ss_diag *dia
     signal(SIGPIPE, SIG_IGN);
     stop_requested = 0;
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO;
     if (srv->tls)
         flags |= MHD_USE_TLS;
     if (addr.ss_family == AF_INET6)
