@@ -65,6 +65,9 @@ struct ss_engine {
      * later write of the same pair replaces the earlier one instead of clashing. */
     struct ss_ingest *in;
     enum ss_err sink_err;
+    /* The written subscription's controls before the write (sub_before), for the change log. */
+    struct ss_control_result *before_ctl;
+    size_t nbefore_ctl;
 };
 
 static int64_t now_ticks(void)
@@ -734,6 +737,7 @@ void ss_engine_close(struct ss_engine *e)
     if (e->cat)
         free_state(e);
     ss_store_close(e->st);
+    free(e->before_ctl);
     free((char *)e->opts.definitions);
     free((char *)e->opts.metadata);
     free(e);
@@ -741,25 +745,52 @@ void ss_engine_close(struct ss_engine *e)
 
 /* ---- writes ---- */
 
-/* Logs a write and its effect on subscription `sub` (score `before`), then commits. */
+/* Logs a write and its effect on subscription `sub` (score `before`, controls in
+ * e->before_ctl): the total's delta and each moved control's, which add up to it (the total
+ * is the rounded sum of the rounded control scores). Then commits. */
 static enum ss_err finish_write(struct ss_engine *e, const char *kind, const char *id, long sub,
                                 const struct ss_score_result *before, int64_t now)
 {
-    char detail[512];
+    struct ss_buf detail = SS_BUF_INIT;
     struct ss_score_result after = {0};
+    struct ss_jw w;
+    ss_jw_init(&w, &detail, 0);
+    ss_jw_obj_begin(&w);
     if (sub >= 0) {
         ss_score_sub_result(e->s, (uint32_t)sub, &after);
-        char b[32], a[32], d[32];
-        ss_json_fmt_double(b, before->current);
-        ss_json_fmt_double(a, after.current);
-        ss_json_fmt_double(d, ss_round2(after.current - before->current));
-        snprintf(detail, sizeof(detail),
-                 "{\"subscriptionId\":\"%s\",\"before\":%s,\"after\":%s,\"delta\":%s}",
-                 ss_score_sub_id(e->s, (uint32_t)sub), b, a, d);
-    } else {
-        snprintf(detail, sizeof(detail), "{}");
+        ss_jw_keyz(&w, "subscriptionId");
+        ss_jw_strz(&w, ss_score_sub_id(e->s, (uint32_t)sub));
+        ss_jw_keyz(&w, "before");
+        ss_jw_double(&w, before->current);
+        ss_jw_keyz(&w, "after");
+        ss_jw_double(&w, after.current);
+        ss_jw_keyz(&w, "delta");
+        ss_jw_double(&w, ss_round2(after.current - before->current));
+        ss_jw_keyz(&w, "controls");
+        ss_jw_arr_begin(&w);
+        for (size_t c = 0; c < ss_catalog_ncontrols(e->cat) && c < e->nbefore_ctl; c++) {
+            struct ss_control_result r;
+            ss_score_control_result(e->s, (uint32_t)sub, (uint32_t)c, &r);
+            const struct ss_control_result *b = &e->before_ctl[c];
+            if (r.current == b->current && r.max == b->max && r.healthy == b->healthy &&
+                r.unhealthy == b->unhealthy && r.not_applicable == b->not_applicable)
+                continue;
+            ss_jw_obj_begin(&w);
+            ss_jw_keyz(&w, "control");
+            ss_jw_strz(&w, ss_catalog_control(e->cat, c)->id);
+            ss_jw_keyz(&w, "before");
+            ss_jw_double(&w, b->current);
+            ss_jw_keyz(&w, "after");
+            ss_jw_double(&w, r.current);
+            ss_jw_keyz(&w, "delta");
+            ss_jw_double(&w, ss_round2(r.current - b->current));
+            ss_jw_obj_end(&w);
+        }
+        ss_jw_arr_end(&w);
     }
-    enum ss_err err = ss_store_change(e->st, now, kind, id, detail, strlen(detail));
+    ss_jw_obj_end(&w);
+    enum ss_err err = ss_store_change(e->st, now, kind, id, detail.ptr, detail.len);
+    ss_buf_release(&detail);
     if (!err && sub >= 0 && (after.current != before->current || after.max != before->max)) {
         char scope[64];
         snprintf(scope, sizeof(scope), "/subscriptions/%s", ss_score_sub_id(e->s, (uint32_t)sub));
@@ -781,8 +812,17 @@ static enum ss_err finish_write(struct ss_engine *e, const char *kind, const cha
 static void sub_before(struct ss_engine *e, long sub, struct ss_score_result *r)
 {
     memset(r, 0, sizeof(*r));
-    if (sub >= 0)
-        ss_score_sub_result(e->s, (uint32_t)sub, r);
+    size_t nc = ss_catalog_ncontrols(e->cat);
+    if (nc > e->nbefore_ctl) {
+        e->before_ctl = ss_xreallocarray(e->before_ctl, nc, sizeof(*e->before_ctl));
+        e->nbefore_ctl = nc;
+    }
+    memset(e->before_ctl, 0, nc * sizeof(*e->before_ctl));
+    if (sub < 0)
+        return;
+    ss_score_sub_result(e->s, (uint32_t)sub, r);
+    for (size_t c = 0; c < nc; c++)
+        ss_score_control_result(e->s, (uint32_t)sub, (uint32_t)c, &e->before_ctl[c]);
 }
 
 static long sub_of_id(struct ss_engine *e, struct ss_str id)

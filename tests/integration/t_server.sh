@@ -190,6 +190,7 @@ req "$reader" GET "$RG/resources?api-version=2021-04-01"
 expect "resources of a resource group" 200 "[r['id'] for r in d['value']] == ['$SA']"
 req "$reader" GET "/subscriptions/$S1$SEC/changes?$V21"
 expect "the change log names the write and its score delta" 200 "any(c['kind'] == 'resource.created' and c['id'] == '$SA' and 'delta' in c['detail'] for c in d['value'])"
+expect "per-control deltas add up to the total delta" 200 "all(round(sum(x['delta'] for x in c['detail']['controls']), 2) == c['detail']['delta'] for c in d['value'] if 'controls' in c['detail'])" "any(c['detail'].get('controls') for c in d['value'])"
 
 # --- assessments ---
 req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21&\$expand=metadata,links"
