@@ -552,7 +552,8 @@ static void h_assessment_list(struct req *r, const struct scope *s)
     list_begin(r, &w);
     for (size_t res = 0; res < ss_score_nresources(sc) && !p.more; res++) {
         const char *id = ss_score_resource_id(sc, (uint32_t)res);
-        if (pl && (!ss_mem_eq_nocase(id, s->text, pl) || (id[pl] && id[pl] != '/')))
+        if (pl &&
+            (strlen(id) < pl || !ss_mem_eq_nocase(id, s->text, pl) || (id[pl] && id[pl] != '/')))
             continue;
         uint32_t sub = ss_score_resource_sub(sc, (uint32_t)res);
         if (s->kind == SC_MG && !ss_score_sub_in_mg(sc, sub, (uint32_t)s->mg))
@@ -876,8 +877,8 @@ static enum ss_err chg_one(void *arg, int64_t seq, int64_t time, const char *kin
                            const char *detail)
 {
     struct chg_ctx *c = arg;
-    if (c->slen &&
-        (!ss_mem_eq_nocase(id, c->scope, c->slen) || (id[c->slen] && id[c->slen] != '/')))
+    if (c->slen && (strlen(id) < c->slen || !ss_mem_eq_nocase(id, c->scope, c->slen) ||
+                    (id[c->slen] && id[c->slen] != '/')))
         return SS_OK;
     if (!page_take(c->p))
         return SS_OK;

@@ -59,10 +59,14 @@ struct server {
     _Atomic uint64_t in_flight;
 };
 
+enum req_lookup { REQ_ARG = 0, REQ_HEADER = 1 };
+
 /* One request: what the handlers see and fill. */
 struct req {
     struct server *srv;
-    void *conn; /* struct MHD_Connection * */
+    void *conn; /* struct MHD_Connection *, or the fuzz target's request */
+    /* Query arguments and headers, decoded (libmicrohttpd's lookup in the server). */
+    const char *(*lookup)(void *conn, enum req_lookup kind, const char *name);
     const char *method;
     char path[2048]; /* decoded, without the query */
     size_t path_len;

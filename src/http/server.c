@@ -115,9 +115,16 @@ static bool authenticate(struct server *srv, const char *token, size_t len, stru
 
 /* ---- request helpers ---- */
 
+static const char *mhd_lookup(void *conn, enum req_lookup kind, const char *name)
+{
+    return MHD_lookup_connection_value(conn, kind == REQ_ARG ? MHD_GET_ARGUMENT_KIND
+                                                             : MHD_HEADER_KIND,
+                                       name);
+}
+
 const char *ss__req_arg(struct req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return r->lookup(r->conn, REQ_ARG, name);
 }
 
 void ss__req_error(struct req *r, enum ss_err e, int status, const char *code, const char *fmt, ...)
@@ -164,7 +171,7 @@ bool ss__req_allow(struct req *r, const char *scope, enum ss_access a)
 
 void ss__req_base(struct req *r, struct ss_buf *out)
 {
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+    const char *host = r->lookup(r->conn, REQ_HEADER, "Host");
     ss_buf_adds(out, r->srv->tls ? "https://" : "http://");
     /* The Host header goes into links: keep only characters a host:port may hold. */
     for (const char *p = host ? host : "127.0.0.1"; *p; p++)
@@ -284,7 +291,7 @@ static void handle(struct req *r)
                       "The request body exceeds %zu bytes.", srv->opts.max_body);
         return;
     }
-    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    const char *auth = r->lookup(r->conn, REQ_HEADER, "Authorization");
     if (!auth || strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7]) {
         ss__req_error(r, SS_EUNAUTHORIZED, 401, "AuthenticationFailed",
                       "Authentication failed. The 'Authorization' header is missing or is not a "
@@ -335,6 +342,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = ss_xcalloc(1, sizeof(*r));
         r->srv = srv;
         r->conn = conn;
+        r->lookup = mhd_lookup;
         r->method = method;
         size_t n = strlen(url);
         if (n >= sizeof(r->path))

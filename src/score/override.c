@@ -152,7 +152,8 @@ void ss_score_clear_disabled(struct ss_score *s)
 {
     /* Keep the exemptions, in their order, and rebuild the chains. */
     size_t n = 0;
-    memset(s->ov_by_rec, 0, s->ov_by_rec_len * sizeof(uint32_t));
+    if (s->ov_by_rec)
+        memset(s->ov_by_rec, 0, s->ov_by_rec_len * sizeof(uint32_t));
     for (size_t i = 0; i < s->novs; i++) {
         if (s->ovs[i].kind == OV_DISABLE)
             continue;
