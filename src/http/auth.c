@@ -143,7 +143,8 @@ bool ss__scope_covers(const struct ss_score *s, const char *grant, const char *t
             }
             return false;
         }
-        if (tl >= 51 && ss_mem_eq_nocase(target, "/subscriptions/", 15)) {
+        if (tl >= 51 && ss_mem_eq_nocase(target, "/subscriptions/", 15) &&
+            (tl == 51 || target[51] == '/')) {
             long sub = ss_score_find_sub(s, target + 15, 36);
             return sub >= 0 && ss_score_sub_in_mg(s, (uint32_t)sub, (uint32_t)g);
         }

@@ -68,6 +68,9 @@ struct ss_engine {
     /* The written subscription's controls before the write (sub_before), for the change log. */
     struct ss_control_result *before_ctl;
     size_t nbefore_ctl;
+    /* The lower-case GUID of a subscription not known yet, during the evaluation of the first
+     * resource PUT into it, so its assignments apply; "" otherwise. */
+    char new_sub[40];
 };
 
 static int64_t now_ticks(void)
@@ -211,6 +214,11 @@ static const struct asg *asg_for(const struct ss_engine *e, long sub, uint32_t r
         return NULL;
     char scope[300];
     const struct asg *a;
+    if (sub < 0 && e->new_sub[0]) {
+        snprintf(scope, sizeof(scope), "/subscriptions/%s", e->new_sub);
+        if ((a = asg_at(e, scope, rec)))
+            return a;
+    }
     if (sub >= 0) {
         snprintf(scope, sizeof(scope), "/subscriptions/%s", ss_score_sub_id(e->s, (uint32_t)sub));
         if ((a = asg_at(e, scope, rec)))
@@ -911,8 +919,15 @@ enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t 
     size_t tl = strlen(type);
     for (size_t i = 0; i <= tl; i++)
         ltype[i] = (type[i] >= 'A' && type[i] <= 'Z') ? (char)(type[i] + 32) : type[i];
+    if (sub < 0)
+        for (size_t i = 0; i < 36; i++) {
+            char c = subid.ptr[15 + i];
+            e->new_sub[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+    e->new_sub[36] = '\0';
     const struct asg *deny =
         evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, &deny_rule);
+    e->new_sub[0] = '\0';
     if (deny) {
         e->stats.denied++;
         err = deny_error(e, deny, deny_rule, name, diag);
@@ -987,13 +1002,19 @@ enum ss_err ss_engine_delete_resource(struct ss_engine *e, const char *idp, size
      * configuration until it is deleted itself). */
     uint32_t cur = 0;
     struct ss_assessment a;
-    uint32_t recs[512];
-    size_t n = 0;
-    while (n < SS_ARRAY_LEN(recs) && ss_score_next_assessment(e->s, res, &cur, &a, NULL))
-        if (!ss_engine_is_pushed(e, res, a.rec))
+    uint32_t *recs = NULL;
+    size_t n = 0, cap = 0;
+    while (ss_score_next_assessment(e->s, res, &cur, &a, NULL))
+        if (!ss_engine_is_pushed(e, res, a.rec)) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                recs = ss_xreallocarray(recs, cap, sizeof(*recs));
+            }
             recs[n++] = a.rec;
+        }
     for (size_t i = 0; i < n; i++)
         ss_score_remove(e->s, res, recs[i]);
+    free(recs);
     live_drop(e, res);
     int64_t now = now_ticks();
     reevaluate_dependants(e, id, type, now);
