@@ -190,8 +190,10 @@ static struct inv_entry *add_one(struct ss_policy_inventory *inv, struct ss_json
     entry_scopes(e, &type, sc);
     for (int m = 0; m < 3; m++)
         file_under(inv, m, sc[m], type, e);
-    if (type.len && contains_nocase(parent, "/providers/"))
-        ss_map_put(&inv->scoped, type.ptr, type.len, inv, NULL);
+    if (type.len && contains_nocase(parent, "/providers/")) {
+        uintptr_t n = (uintptr_t)ss_map_get(&inv->scoped, type.ptr, type.len);
+        ss_map_put(&inv->scoped, type.ptr, type.len, (void *)(n + 1), NULL);
+    }
     struct ss_json kids = ss_json_get_nocase(res, "resources", 9);
     struct ss_json_iter it;
     struct ss_json kid;
@@ -222,6 +224,13 @@ void ss_policy_inventory_remove(struct ss_policy_inventory *inv,
         entry_scopes(e, &type, sc);
         for (int m = 0; m < 3; m++)
             unfile(inv, m, sc[m], type, e);
+        if (type.len && contains_nocase(e->parent, "/providers/")) {
+            uintptr_t n = (uintptr_t)ss_map_get(&inv->scoped, type.ptr, type.len);
+            if (n > 1)
+                ss_map_put(&inv->scoped, type.ptr, type.len, (void *)(n - 1), NULL);
+            else
+                ss_map_del(&inv->scoped, type.ptr, type.len);
+        }
         inv->count--;
         e->family = inv->free;
         inv->free = e;
