@@ -117,9 +117,8 @@ static bool authenticate(struct server *srv, const char *token, size_t len, stru
 
 static const char *mhd_lookup(void *conn, enum req_lookup kind, const char *name)
 {
-    return MHD_lookup_connection_value(conn, kind == REQ_ARG ? MHD_GET_ARGUMENT_KIND
-                                                             : MHD_HEADER_KIND,
-                                       name);
+    return MHD_lookup_connection_value(
+        conn, kind == REQ_ARG ? MHD_GET_ARGUMENT_KIND : MHD_HEADER_KIND, name);
 }
 
 const char *ss__req_arg(struct req *r, const char *name)
