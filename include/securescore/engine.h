@@ -145,6 +145,28 @@ enum ss_err ss_engine_unassign(struct ss_engine *e, const char *scope, uint32_t 
 void ss_engine_each_assignment(struct ss_engine *e, const char *scope,
                                void (*fn)(void *arg, const struct ss_assignment *a), void *arg);
 
+/* ---- exemptions ---- */
+
+/*
+ * Creates or replaces the exemption `name` at `scope` (a management group, a
+ * subscription, a resource group or a resource id; "/" the tenant) from
+ * `body` {"properties": {"recommendations": [KEY or display name...],
+ * "category": "Waiver"|"Mitigated", "expiresOn": TIME, "displayName",
+ * "description"}}: the pairs it covers are NotApplicable with cause Exempt
+ * until it expires. Writes the stored exemption to `out` (may be NULL).
+ */
+enum ss_err ss_engine_put_exemption(struct ss_engine *e, const char *scope, const char *name,
+                                    size_t nlen, struct ss_json body, bool *created,
+                                    struct ss_buf *out, struct ss_diag *diag);
+enum ss_err ss_engine_delete_exemption(struct ss_engine *e, const char *scope, const char *name,
+                                       size_t nlen, struct ss_diag *diag);
+/* Calls `fn` with the id and JSON of each exemption whose scope is under `scope`. */
+void ss_engine_each_exemption(struct ss_engine *e, const char *scope,
+                              void (*fn)(void *arg, const char *id, struct ss_json ex), void *arg);
+/* Moves the clock to `now` (ticks): exemptions that expired by then stop applying. Cheap
+ * unless one did expire. */
+void ss_engine_tick(struct ss_engine *e, int64_t now);
+
 /* ---- hierarchy and imports ---- */
 
 /*

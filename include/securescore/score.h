@@ -192,6 +192,8 @@ enum ss_err ss_score_disable(struct ss_score *s, const char *scope, uint32_t rec
 /* Forgets every disabled recommendation (exemptions stay); call ss_score_reapply after
  * disabling the ones that remain. */
 void ss_score_clear_disabled(struct ss_score *s);
+/* Forgets every exemption (disabled recommendations stay); then ss_score_reapply. */
+void ss_score_clear_exemptions(struct ss_score *s);
 /* Sets the clock used for expiry (ticks); exemptions expired at `now` do not apply. */
 void ss_score_set_now(struct ss_score *s, int64_t now);
 /* Recomputes every effective status and all counters (after exemptions, disabled

@@ -653,7 +653,7 @@ static void h_metadata(struct req *r, const struct scope *s, const char *key, si
     if (sub && !ss__req_allow(r, s->text, write ? SS_ACCESS_WRITE_SECURITY : SS_ACCESS_READ))
         return;
     char prefix[80];
-    snprintf(prefix, sizeof(prefix), "%s", sub ? s->text : "");
+    snprintf(prefix, sizeof(prefix), "%.79s", sub ? s->text : "");
     char subid[40] = "";
     if (sub)
         for (size_t i = 0; i < 36; i++)
@@ -816,7 +816,7 @@ static void h_assignments(struct req *r, const struct scope *s, const char *key,
         struct ss_json params = ss_json_get_nocase(props, "parameters", 10);
         struct ss_assignment a;
         memset(&a, 0, sizeof(a));
-        snprintf(a.scope, sizeof(a.scope), "%s", scope);
+        snprintf(a.scope, sizeof(a.scope), "%.255s", scope);
         a.rec = (uint32_t)rec;
         struct ss_buf pb = SS_BUF_INIT;
         enum ss_err err = SS_OK;
@@ -861,6 +861,110 @@ static void h_assignments(struct req *r, const struct scope *s, const char *key,
         r->status = 200;
     ss_jw_init(&w, &r->out, 0);
     write_asg(r, &w, &f.found);
+}
+
+/* ---- exemptions (our extension) ---- */
+
+struct ex_list {
+    struct req *r;
+    struct ss_jw *w;
+    struct page *p;
+};
+
+static void write_exemption(struct ss_jw *w, const char *id, struct ss_json ex)
+{
+    const char *slash = strrchr(id, '/');
+    ss_jw_obj_begin(w);
+    ss_jw_keyz(w, "id");
+    ss_jw_strz(w, id);
+    ss_jw_keyz(w, "name");
+    ss_jw_strz(w, slash ? slash + 1 : id);
+    ss_jw_keyz(w, "type");
+    ss_jw_strz(w, "Microsoft.Security/exemptions");
+    ss_jw_keyz(w, "properties");
+    ss_jw_value(w, ex);
+    ss_jw_obj_end(w);
+}
+
+static void ex_each(void *arg, const char *id, struct ss_json ex)
+{
+    struct ex_list *l = arg;
+    if (page_take(l->p))
+        write_exemption(l->w, id, ex);
+}
+
+struct ex_find {
+    const char *want;
+    bool found;
+    struct ss_jw *w;
+};
+
+static void ex_find_one(void *arg, const char *id, struct ss_json ex)
+{
+    struct ex_find *f = arg;
+    if (!f->found && strcasecmp(id, f->want) == 0) {
+        f->found = true;
+        write_exemption(f->w, id, ex);
+    }
+}
+
+static void h_exemptions(struct req *r, const struct scope *s, const char *name, size_t nlen)
+{
+    struct ss_engine *e = r->srv->engine;
+    const char *scope = s->kind == SC_TENANT ? "/" : s->text;
+    bool write = strcmp(r->method, "GET") != 0;
+    if (!method_ok(r, name ? "GET PUT DELETE" : "GET") ||
+        !ss__req_allow(r, scope, write ? SS_ACCESS_WRITE_SECURITY : SS_ACCESS_READ))
+        return;
+    struct ss_jw w;
+    struct ss_diag d;
+    ss_diag_clear(&d);
+    if (!name) {
+        struct page p;
+        if (!page_init(r, &p))
+            return;
+        list_begin(r, &w);
+        struct ex_list l = {r, &w, &p};
+        ss_engine_each_exemption(e, scope, ex_each, &l);
+        page_end(r, &w, &p);
+        return;
+    }
+    if (strcmp(r->method, "PUT") == 0) {
+        struct ss_json_doc *doc = NULL;
+        if (!body_json(r, &doc))
+            return;
+        bool created = false;
+        enum ss_err err =
+            ss_engine_put_exemption(e, scope, name, nlen, ss_json_root(doc), &created, &r->out, &d);
+        ss_json_doc_free(doc);
+        if (err) {
+            diag_error(r, err, &d);
+            return;
+        }
+        r->status = created ? 201 : 200;
+        return;
+    }
+    if (strcmp(r->method, "DELETE") == 0) {
+        enum ss_err err = ss_engine_delete_exemption(e, scope, name, nlen, &d);
+        if (err == SS_ENOENT)
+            r->status = 204;
+        else if (err)
+            diag_error(r, err, &d);
+        else
+            r->status = 200;
+        return;
+    }
+    char id[1400];
+    snprintf(id, sizeof(id), "%s/providers/Microsoft.Security/exemptions/%.*s",
+             strcmp(scope, "/") ? scope : "", (int)(nlen > 200 ? 200 : nlen), name);
+    ss_jw_init(&w, &r->out, 0);
+    struct ex_find f = {id, false, &w};
+    ss_engine_each_exemption(e, scope, ex_find_one, &f);
+    if (!f.found) {
+        not_found(r, "The exemption");
+        return;
+    }
+    r->status = 200;
 }
 
 /* ---- changes and history (our extension) ---- */
@@ -1135,6 +1239,8 @@ static void route(struct req *r)
         h_metadata(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
     } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "assignments")) {
         h_assignments(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
+    } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "exemptions")) {
+        h_exemptions(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
     } else if (n == 1 && eqi(seg[0], len[0], "changes")) {
         h_changes(r, &s, false);
     } else {

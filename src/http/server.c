@@ -592,7 +592,7 @@ enum ss_err ss_server_run(const struct ss_server_opts *opts, struct ss_diag *dia
                 fclose(f);
             }
         }
-        int64_t next_watch = 0;
+        int64_t next_watch = 0, next_tick = 0;
         while (!stop_requested) {
             if (opts->watch && mono_us() >= next_watch) {
                 struct watch_ctx w = {srv, 0};
@@ -600,6 +600,15 @@ enum ss_err ss_server_run(const struct ss_server_opts *opts, struct ss_diag *dia
                 ss_diag_clear(&d2);
                 ss_input_files(opts->watch, watch_one, &w, &d2);
                 next_watch = mono_us() + (int64_t)srv->opts.watch_seconds * 1000000;
+            }
+            if (mono_us() >= next_tick) {
+                /* The clock of exemption expiries. */
+                struct timespec now;
+                clock_gettime(CLOCK_REALTIME, &now);
+                pthread_rwlock_wrlock(&srv->lock);
+                ss_engine_tick(srv->engine, (int64_t)now.tv_sec * 10000000 + now.tv_nsec / 100);
+                pthread_rwlock_unlock(&srv->lock);
+                next_tick = mono_us() + 1000000;
             }
             struct timespec ts = {0, 100 * 1000 * 1000};
             nanosleep(&ts, NULL);

@@ -39,6 +39,12 @@ struct asg {
     bool live;
 };
 
+struct exemption {
+    char *id;                /* "{scope}/providers/Microsoft.Security/exemptions/{name}" */
+    struct ss_json_doc *doc; /* {"scope", "recommendations", "category", "expiresOn", ...} */
+    int64_t expires;
+};
+
 struct ss_engine {
     struct ss_catalog *cat;
     struct ss_score *s;
@@ -71,6 +77,12 @@ struct ss_engine {
     /* The lower-case GUID of a subscription not known yet, during the evaluation of the first
      * resource PUT into it, so its assignments apply; "" otherwise. */
     char new_sub[40];
+    /* exemptions: id -> index + 1 into exs; the next expiry in the future (0 = none) */
+    struct exemption *exs;
+    size_t nexs;
+    struct ss_map ex_index;
+    int64_t next_expiry;
+    int64_t now;
 };
 
 static int64_t now_ticks(void)
@@ -578,6 +590,14 @@ static void free_state(struct ss_engine *e)
     e->asg_by_rec_len = 0;
     ss_ingest_free(e->in);
     e->in = NULL;
+    for (size_t i = 0; i < e->nexs; i++) {
+        free(e->exs[i].id);
+        ss_json_doc_free(e->exs[i].doc);
+    }
+    free(e->exs);
+    e->exs = NULL;
+    e->nexs = 0;
+    ss_map_release(&e->ex_index);
     ss_score_free(e->s);
     ss_catalog_free(e->cat);
     e->s = NULL;
@@ -638,13 +658,64 @@ static enum ss_err replay_assignment(void *arg, const char *id, size_t idlen, co
     return err;
 }
 
-static void apply_disabled(struct ss_engine *e)
+/* Re-applies every exemption and disabled recommendation, then the effective statuses. */
+static void apply_overrides(struct ss_engine *e)
 {
     ss_score_clear_disabled(e->s);
+    ss_score_clear_exemptions(e->s);
     for (size_t i = 0; i < e->nasgs; i++)
         if (e->asgs[i].live && e->asgs[i].effect == SS_ASSIGN_DISABLED)
             ss_score_disable(e->s, e->asgs[i].scope, e->asgs[i].rec, NULL);
+    e->next_expiry = 0;
+    for (size_t i = 0; i < e->nexs; i++) {
+        if (!e->exs[i].doc)
+            continue;
+        ss__exemption_apply(e->s, e->cat, ss_json_root(e->exs[i].doc), NULL, NULL);
+        int64_t x = e->exs[i].expires;
+        if (x > e->now && (!e->next_expiry || x < e->next_expiry))
+            e->next_expiry = x;
+    }
     ss_score_reapply(e->s);
+}
+
+/* Keeps exemption `id` (doc taken), replacing one of the same id. */
+static void ex_keep(struct ss_engine *e, const char *id, size_t idlen, struct ss_json_doc *doc,
+                    int64_t expires)
+{
+    void *v = ss_map_get(&e->ex_index, id, idlen);
+    struct exemption *x;
+    if (v) {
+        x = &e->exs[(uintptr_t)v - 1];
+        ss_json_doc_free(x->doc);
+    } else {
+        e->exs = ss_xreallocarray(e->exs, e->nexs + 1, sizeof(*e->exs));
+        x = &e->exs[e->nexs++];
+        x->id = ss_xmalloc(idlen + 1);
+        memcpy(x->id, id, idlen);
+        x->id[idlen] = '\0';
+        ss_map_put(&e->ex_index, id, idlen, (void *)(uintptr_t)e->nexs, NULL);
+    }
+    x->doc = doc;
+    x->expires = expires;
+}
+
+static enum ss_err replay_exemption(void *arg, const char *id, size_t idlen, const char *json,
+                                    size_t len)
+{
+    struct replay *r = arg;
+    struct ss_json_doc *doc = NULL;
+    enum ss_err err = ss_json_parse(json, len, NULL, &doc, r->diag);
+    int64_t expires = 0;
+    if (!err) {
+        /* validates it (and learns its expiry); apply_overrides applies them all */
+        err = ss__exemption_apply(r->e->s, r->e->cat, ss_json_root(doc), &expires, r->diag);
+    }
+    if (err) {
+        ss_json_doc_free(doc);
+        return err;
+    }
+    ex_keep(r->e, id, idlen, doc, expires);
+    return SS_OK;
 }
 
 static void evaluate_all(struct ss_engine *e, int64_t now)
@@ -672,6 +743,9 @@ static enum ss_err rebuild(struct ss_engine *e, struct ss_diag *diag)
     ss_map_init(&e->pushed, 0);
     ss_map_init(&e->metadata, 0);
     ss_map_init(&e->asg_index, 0);
+    ss_map_init(&e->ex_index, SS_MAP_NOCASE);
+    e->now = now_ticks();
+    ss_score_set_now(e->s, e->now);
     memset(&e->stats, 0, sizeof(e->stats));
     struct ss_ingest *in = ss_ingest_new(e->s, e->cat);
     ss_ingest_set_sink(in, sink, e);
@@ -696,9 +770,13 @@ static enum ss_err rebuild(struct ss_engine *e, struct ss_diag *diag)
         r.what = "assignment";
         err = ss_store_each(e->st, SS_STORE_ASSIGNMENT, replay_assignment, &r);
     }
+    if (!err) {
+        r.what = "exemption";
+        err = ss_store_each(e->st, SS_STORE_EXEMPTION, replay_exemption, &r);
+    }
     if (err)
         return err;
-    apply_disabled(e);
+    apply_overrides(e);
     evaluate_all(e, now_ticks());
     e->stats.generation++;
     return SS_OK;
@@ -1461,7 +1539,7 @@ static void reassess_rec(struct ss_engine *e, uint32_t rec, int64_t now)
         for (size_t r = 0; r < e->nlive; r++)
             if (e->live[r].doc)
                 reevaluate(e, (uint32_t)r, (uint32_t)((uintptr_t)ri - 1), now);
-    apply_disabled(e);
+    apply_overrides(e);
 }
 
 static void asg_id(char *buf, size_t size, const char *scope, const char *key)
@@ -1575,6 +1653,159 @@ void ss_engine_each_assignment(struct ss_engine *e, const char *scope,
         a.effect = x->effect;
         a.parameters = x->params;
         fn(arg, &a);
+    }
+}
+
+/* ---- exemptions ---- */
+
+static enum ss_err ex_scope_ok(const char *scope, struct ss_diag *diag)
+{
+    static const char mgp[] = "/providers/Microsoft.Management/managementGroups/";
+    size_t len = strlen(scope);
+    if ((len == 1 && scope[0] == '/') ||
+        (len > sizeof(mgp) - 1 && ss_mem_eq_nocase(scope, mgp, sizeof(mgp) - 1) &&
+         !strchr(scope + sizeof(mgp) - 1, '/')) ||
+        (len >= 51 && ss_mem_eq_nocase(scope, "/subscriptions/", 15) &&
+         ss_is_guid(scope + 15, 36) && (len == 51 || scope[51] == '/')))
+        return SS_OK;
+    return ss_diag_set(diag, SS_EINPUT,
+                       "exemption scope: expected a management group, subscription, resource "
+                       "group or resource id");
+}
+
+enum ss_err ss_engine_put_exemption(struct ss_engine *e, const char *scope, const char *name,
+                                    size_t nlen, struct ss_json body, bool *created,
+                                    struct ss_buf *out, struct ss_diag *diag)
+{
+    enum ss_err err = ex_scope_ok(scope, diag);
+    if (err)
+        return err;
+    if (!nlen || nlen > 128 || memchr(name, '/', nlen))
+        return ss_diag_set(diag, SS_EINPUT, "exemption name: 1 to 128 characters, no '/'");
+    struct ss_json p = ss_jget(body, "properties");
+    if (ss_json_kind(p) != SS_JSON_OBJECT) {
+        ss_diag_set_pointer(diag, "/properties");
+        return ss_diag_set(diag, SS_EINPUT, "missing object");
+    }
+    char id[1400];
+    snprintf(id, sizeof(id), "%s/providers/Microsoft.Security/exemptions/%.*s",
+             strcmp(scope, "/") ? scope : "", (int)nlen, name);
+    /* The stored form: the scope from the path, then the body's properties. */
+    struct ss_buf text = SS_BUF_INIT;
+    struct ss_jw w;
+    ss_jw_init(&w, &text, 0);
+    ss_jw_obj_begin(&w);
+    ss_jw_keyz(&w, "scope");
+    ss_jw_strz(&w, scope);
+    struct ss_json_iter it;
+    struct ss_str k;
+    struct ss_json v;
+    ss_json_iter_init(&it, p);
+    while (ss_json_iter_next(&it, &k, &v))
+        if (!ss_str_eq_nocase(k, "scope")) {
+            ss_jw_key(&w, k.ptr, k.len);
+            ss_jw_value(&w, v);
+        }
+    ss_jw_obj_end(&w);
+    struct ss_json_doc *doc = NULL;
+    int64_t expires = 0;
+    err = ss_json_parse(text.ptr, text.len, NULL, &doc, diag);
+    /* Validate on a scratch state first: a bad exemption changes nothing. */
+    if (!err) {
+        struct ss_score *scratch = ss_score_new(e->cat);
+        err = ss__exemption_apply(scratch, e->cat, ss_json_root(doc), &expires, diag);
+        ss_score_free(scratch);
+        if (err)
+            ss_diag_set_pointer(diag, "/properties");
+    }
+    bool is_new = !ss_map_get(&e->ex_index, id, strlen(id));
+    if (!err)
+        err = ss_store_begin(e->st);
+    if (!err && (err = ss_store_put(e->st, SS_STORE_EXEMPTION, id, strlen(id), text.ptr, text.len,
+                                    NULL)) != SS_OK)
+        ss_store_rollback(e->st);
+    if (err) {
+        ss_json_doc_free(doc);
+        ss_buf_release(&text);
+        return err;
+    }
+    ex_keep(e, id, strlen(id), doc, expires);
+    long sub = scope[0] && strlen(scope) >= 51 && ss_mem_eq_nocase(scope, "/subscriptions/", 15)
+                   ? ss_score_find_sub(e->s, scope + 15, 36)
+                   : -1;
+    struct ss_score_result before;
+    sub_before(e, sub, &before);
+    apply_overrides(e);
+    if (out) {
+        struct ss_jw ow;
+        ss_jw_init(&ow, out, 0);
+        ss_jw_obj_begin(&ow);
+        ss_jw_keyz(&ow, "id");
+        ss_jw_strz(&ow, id);
+        ss_jw_keyz(&ow, "name");
+        ss_jw_str(&ow, name, nlen);
+        ss_jw_keyz(&ow, "type");
+        ss_jw_strz(&ow, "Microsoft.Security/exemptions");
+        ss_jw_keyz(&ow, "properties");
+        ss_jw_raw(&ow, text.ptr, text.len);
+        ss_jw_obj_end(&ow);
+    }
+    ss_buf_release(&text);
+    err = finish_write(e, is_new ? "exemption.created" : "exemption.updated", id, sub, &before,
+                       now_ticks());
+    if (!err && created)
+        *created = is_new;
+    return err;
+}
+
+enum ss_err ss_engine_delete_exemption(struct ss_engine *e, const char *scope, const char *name,
+                                       size_t nlen, struct ss_diag *diag)
+{
+    char id[1400];
+    snprintf(id, sizeof(id), "%s/providers/Microsoft.Security/exemptions/%.*s",
+             strcmp(scope, "/") ? scope : "", (int)(nlen > 200 ? 200 : nlen), name);
+    void *v = ss_map_get(&e->ex_index, id, strlen(id));
+    if (!v || !e->exs[(uintptr_t)v - 1].doc)
+        return ss_diag_set(diag, SS_ENOENT, "no such exemption");
+    enum ss_err err = ss_store_begin(e->st);
+    if (!err && (err = ss_store_delete(e->st, SS_STORE_EXEMPTION, id, strlen(id))) != SS_OK)
+        ss_store_rollback(e->st);
+    if (err)
+        return ss_diag_set(diag, SS_ESTORE, "cannot delete the exemption");
+    struct exemption *x = &e->exs[(uintptr_t)v - 1];
+    ss_json_doc_free(x->doc);
+    x->doc = NULL; /* the slot stays (indexes are kept); ex_keep reuses it for the same id */
+    long sub = strlen(scope) >= 51 && ss_mem_eq_nocase(scope, "/subscriptions/", 15)
+                   ? ss_score_find_sub(e->s, scope + 15, 36)
+                   : -1;
+    struct ss_score_result before;
+    sub_before(e, sub, &before);
+    apply_overrides(e);
+    return finish_write(e, "exemption.deleted", id, sub, &before, now_ticks());
+}
+
+void ss_engine_each_exemption(struct ss_engine *e, const char *scope,
+                              void (*fn)(void *arg, const char *id, struct ss_json ex), void *arg)
+{
+    size_t sl = strcmp(scope, "/") ? strlen(scope) : 0;
+    for (size_t i = 0; i < e->nexs; i++) {
+        const struct exemption *x = &e->exs[i];
+        if (!x->doc)
+            continue;
+        size_t il = strlen(x->id);
+        if (sl && (il < sl || !ss_mem_eq_nocase(x->id, scope, sl) || x->id[sl] != '/'))
+            continue;
+        fn(arg, x->id, ss_json_root(x->doc));
+    }
+}
+
+void ss_engine_tick(struct ss_engine *e, int64_t now)
+{
+    e->now = now;
+    ss_score_set_now(e->s, now);
+    if (e->next_expiry && now >= e->next_expiry) {
+        apply_overrides(e);
+        e->stats.generation++;
     }
 }
 

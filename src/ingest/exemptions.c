@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "ingest/internal.h"
 #include "json/field.h"
 #include "securescore/ingest.h"
 #include "securescore/json.h"
@@ -117,6 +118,20 @@ static enum ss_err parse_list(const struct ss_catalog *cat, struct ss_json root,
         (*n)++;
     }
     return SS_OK;
+}
+
+enum ss_err ss__exemption_apply(struct ss_score *s, const struct ss_catalog *cat,
+                                struct ss_json item, int64_t *expires, struct ss_diag *diag)
+{
+    struct ss_jpath p;
+    struct entry en;
+    ss_jpath_init(&p, NULL);
+    enum ss_err e = parse_entry(cat, item, false, &p, &en, diag);
+    if (!e)
+        e = apply_entry(s, cat, &en, diag);
+    if (!e && expires)
+        *expires = en.expires;
+    return e;
 }
 
 /* In ingest.c: access to the state and catalog of an ingest. */

@@ -65,4 +65,9 @@ void ss__rules_bucket_add(struct ss_rule_bucket *b, uint32_t i);
  * Configuration): such rules are not evaluated from configuration. */
 bool ss__rules_external(struct ss_str related);
 
+/* Parses one exemption {"scope", "recommendations", "category", "expiresOn"} and applies it
+ * to `s` (call ss_score_reapply after); *expires (may be NULL) gets its expiry, 0 = never. */
+enum ss_err ss__exemption_apply(struct ss_score *s, const struct ss_catalog *cat,
+                                struct ss_json item, int64_t *expires, struct ss_diag *diag);
+
 #endif

@@ -148,14 +148,14 @@ enum ss_err ss_score_disable(struct ss_score *s, const char *scope, uint32_t rec
     return e;
 }
 
-void ss_score_clear_disabled(struct ss_score *s)
+/* Drops the overrides of one kind, keeps the others in their order, rebuilds the chains. */
+static void clear_kind(struct ss_score *s, uint8_t kind)
 {
-    /* Keep the exemptions, in their order, and rebuild the chains. */
     size_t n = 0;
     if (s->ov_by_rec)
         memset(s->ov_by_rec, 0, s->ov_by_rec_len * sizeof(uint32_t));
     for (size_t i = 0; i < s->novs; i++) {
-        if (s->ovs[i].kind == OV_DISABLE)
+        if (s->ovs[i].kind == kind)
             continue;
         s->ovs[n] = s->ovs[i];
         n++;
@@ -165,6 +165,16 @@ void ss_score_clear_disabled(struct ss_score *s)
         struct override o = s->ovs[i];
         add_override(s, &o, o.rec);
     }
+}
+
+void ss_score_clear_disabled(struct ss_score *s)
+{
+    clear_kind(s, OV_DISABLE);
+}
+
+void ss_score_clear_exemptions(struct ss_score *s)
+{
+    clear_kind(s, OV_EXEMPT);
 }
 
 void ss_score_reapply(struct ss_score *s)

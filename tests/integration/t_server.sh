@@ -250,6 +250,28 @@ expect "assignment DELETE: 200" 200
 req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
 expect "without the assignment the rule counts again" 200 "d['properties']['status']['code'] == 'Unhealthy'"
 
+# --- exemptions ---
+req "$admin" PUT "$SA$SEC/exemptions/waive1?$V21" '{"properties":{"recommendations":["'"$unhealthy_key"'"],"category":"Waiver","displayName":"accepted risk"}}'
+expect "an exemption: 201" 201 "d['properties']['scope'] == '$SA'" "d['name'] == 'waive1'"
+req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
+expect "exempt: NotApplicable with cause Exempt" 200 "d['properties']['status']['code'] == 'NotApplicable'" "d['properties']['status']['cause'] == 'Exempt'"
+req "$reader" GET "/subscriptions/$S1$SEC/exemptions?$V21"
+expect "exemptions under a subscription" 200 "[x['name'] for x in d['value']] == ['waive1']"
+req "$admin" PUT "$SA$SEC/exemptions/bad?$V21" '{"properties":{"recommendations":["no such thing"]}}'
+expect "an exemption of an unknown recommendation: 400" 400
+req "$admin" DELETE "$SA$SEC/exemptions/waive1?$V21"
+expect "exemption DELETE: 200" 200
+req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
+expect "without the exemption the rule counts again" 200 "d['properties']['status']['code'] == 'Unhealthy'"
+soon=$(python3 -c "import datetime; print((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)).strftime('%Y-%m-%dT%H:%M:%SZ'))")
+req "$admin" PUT "$SA$SEC/exemptions/brief?$V21" '{"properties":{"recommendations":["'"$unhealthy_key"'"],"category":"Mitigated","expiresOn":"'"$soon"'"}}'
+expect "an exemption that expires in 2 s" 201
+req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
+expect "before its expiry it applies" 200 "d['properties']['status']['cause'] == 'Exempt'"
+sleep 4
+req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
+expect "after its expiry it no longer applies" 200 "d['properties']['status']['code'] == 'Unhealthy'"
+
 # --- scopes ---
 req "$sub2reader" GET "/subscriptions/$S1$SEC/secureScores?$V20"
 expect "a token for another subscription: 403" 403 "d['error']['code'] == 'AuthorizationFailed'"
