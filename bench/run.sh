@@ -844,8 +844,10 @@ EOF
     tok=$("$BUILD/securescore" token create --db "$db" --principal bench --role Owner --scope / | tail -n 1)
     local t0 t1
     t0=$(now)
+    # One server thread: wrk needs the other core (research/bench.md §2 measured
+    # libmicrohttpd the same way, -t1 -c50).
     "$BUILD/securescore" serve --db "$db" --listen 127.0.0.1:0 --ready-file "$dir/port" \
-        --import "$dir/data" 2>"$dir/server.log" &
+        --threads 1 --import "$dir/data" 2>"$dir/server.log" &
     pid=$!
     local _
     for _ in $(seq 1 600); do
@@ -863,8 +865,8 @@ EOF
     local get="$base/subscriptions/$sub/providers/Microsoft.Security/secureScores?api-version=2020-01-01"
     note "server: $n resources imported; wrk ${secs}s per measurement"
     local h s p
-    h=$(wrk_run healthz -t2 -c32 -d"${secs}s" "$base/healthz")
-    s=$(wrk_run secureScores -t2 -c32 -d"${secs}s" -H "Authorization: Bearer $tok" "$get")
+    h=$(wrk_run healthz -t1 -c50 -d"${secs}s" "$base/healthz")
+    s=$(wrk_run secureScores -t1 -c50 -d"${secs}s" -H "Authorization: Bearer $tok" "$get")
     cat >"$dir/put.lua" <<EOF
 local n = 0
 local tid = 0
@@ -880,14 +882,14 @@ function request()
         {["Authorization"] = "Bearer $tok", ["Content-Type"] = "application/json"}, body)
 end
 EOF
-    p=$(wrk_run put -t2 -c8 -d"${secs}s" -s "$dir/put.lua" "$base")
+    p=$(wrk_run put -t1 -c8 -d"${secs}s" -s "$dir/put.lua" "$base")
     local check
     check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$get")
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
     local hr=${h% *} hp=${h#* } sr=${s% *} sp=${s#* } pr=${p% *} pp=${p#* }
     say ""
-    say "== server: securescore serve over plain HTTP on loopback, wrk keep-alive (2 threads)"
+    say "== server: securescore serve --threads 1, plain HTTP on loopback, wrk -t1 -c50 keep-alive"
     say "  $n resources imported and evaluated at start in $(calc "$t1 - $t0" "%.2f") s (includes startup)"
     printf '  %-46s %12s %10s\n' "endpoint" "requests/s" "p99 (ms)"
     printf '  %-46s %12s %10s\n' "GET /healthz (no auth: the transport ceiling)" "$hr" "$hp"

@@ -270,12 +270,60 @@ static size_t layout_plain(char *buf, bool neg, const char *dig, int ndig, int e
     return n;
 }
 
+/*
+ * Fast path for the doubles a secure score is made of: values with at most
+ * four decimals (round2/round4 results). If d is exactly the double nearest
+ * to v / 10^4 for an integer v, that decimal (trailing zeros dropped) is the
+ * shortest that reads back: below 1e9 an ulp is far under 10^-4, so no other
+ * decimal of four places or fewer rounds to d. Returns 0 when d is not such a
+ * value (the general path then runs).
+ */
+static size_t fmt_decimal4(char *buf, double d)
+{
+    if (!(d > -1e9 && d < 1e9) || (d == 0 && signbit(d)))
+        return 0;
+    double r = rint(d * 10000.0);
+    if (r / 10000.0 != d)
+        return 0;
+    int64_t v = (int64_t)r;
+    bool neg = v < 0;
+    uint64_t u = neg ? (uint64_t)(-v) : (uint64_t)v;
+    uint64_t ip = u / 10000, fp = u % 10000;
+    char tmp[32];
+    size_t n = 0, t = 0;
+    if (neg)
+        buf[n++] = '-';
+    do {
+        tmp[t++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (t)
+        buf[n++] = tmp[--t];
+    buf[n++] = '.';
+    if (!fp) {
+        buf[n++] = '0';
+    } else {
+        char f[4] = {(char)('0' + fp / 1000), (char)('0' + fp / 100 % 10),
+                     (char)('0' + fp / 10 % 10), (char)('0' + fp % 10)};
+        int k = 4;
+        while (f[k - 1] == '0')
+            k--;
+        memcpy(buf + n, f, (size_t)k);
+        n += (size_t)k;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
 size_t ss_json_fmt_double(char *buf, double d)
 {
     if (!isfinite(d)) {
         memcpy(buf, "null", 5);
         return 4;
     }
+    size_t fast = fmt_decimal4(buf, d);
+    if (fast)
+        return fast;
     /* Shortest precision that round-trips: round-tripping is monotonic in
      * the precision, so a binary search over 1..17 finds it. */
     char tmp[40];

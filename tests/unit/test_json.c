@@ -1351,6 +1351,33 @@ TEST(json_writer_doubles)
             bad++;
         }
     }
+    /* the decimals of scores (at most four places, the writer's fast path): the same
+     * properties, and the plain layout with ".0" */
+    static const double scale[] = {1, 10, 100, 1000, 10000};
+    for (int i = 0; i < 200000 && bad < 5; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        int64_t k = (int64_t)(seed % 2000000000) - 1000000000;
+        double d = (double)k / scale[(seed >> 40) % 5];
+        size_t n = ss_json_fmt_double(buf, d);
+        double back = strtod(buf, NULL);
+        if (n != strlen(buf) || memcmp(&back, &d, sizeof(d)) != 0 || !strchr(buf, '.') ||
+            strchr(buf, 'e')) {
+            ss_test_fail(t_, __FILE__, __LINE__, "%.17g formatted as %s", d, buf);
+            bad++;
+        }
+        int sig = significant_digits(buf);
+        char shorter[64];
+        snprintf(shorter, sizeof(shorter), "%.*g", (sig > 1 ? sig - 1 : 1) & 31, d);
+        if (sig > 1 && strtod(shorter, NULL) == d && strchr(buf, '.')[1] != '0') {
+            ss_test_fail(t_, __FILE__, __LINE__, "%s is not the shortest (%s)", buf, shorter);
+            bad++;
+        }
+    }
+    CHECK_JW_DOUBLE(-0.0001, "-0.0001");
+    CHECK_JW_DOUBLE(999999999.9999, "999999999.9999");
+    CHECK_JW_DOUBLE(0.5, "0.5");
 }
 
 TEST(json_writer_structure)
