@@ -43,6 +43,8 @@ struct ss_engine_opts {
      * --definitions and --metadata), or NULL. */
     const char *definitions;
     const char *metadata;
+    /* Days the change log keeps (ss_engine_tick prunes older changes); 0 = forever. */
+    unsigned retention_days;
 };
 
 struct ss_engine_stats {
@@ -163,8 +165,9 @@ enum ss_err ss_engine_delete_exemption(struct ss_engine *e, const char *scope, c
 /* Calls `fn` with the id and JSON of each exemption whose scope is under `scope`. */
 void ss_engine_each_exemption(struct ss_engine *e, const char *scope,
                               void (*fn)(void *arg, const char *id, struct ss_json ex), void *arg);
-/* Moves the clock to `now` (ticks): exemptions that expired by then stop applying. Cheap
- * unless one did expire. */
+/* Moves the clock to `now` (ticks): exemptions that expired by then stop applying; once a day
+ * it records every enabled subscription's score in the history (a snapshot even when nothing
+ * changed) and prunes the change log to `retention_days`. Cheap otherwise. */
 void ss_engine_tick(struct ss_engine *e, int64_t now);
 
 /* ---- hierarchy and imports ---- */

@@ -35,7 +35,8 @@ struct ss_server_opts {
     bool durable;            /* fsync every commit */
     const char *definitions; /* Azure-format catalog files (see ss_engine_opts) */
     const char *metadata;
-    const char *ready_file; /* written with the port once listening (tests), or NULL */
+    unsigned retention_days; /* of the change log; 0 = the default, 400 */
+    const char *ready_file;  /* written with the port once listening (tests), or NULL */
 };
 
 /*

@@ -38,6 +38,7 @@ const char cmd_serve_usage[] =
     "  --max-body BYTES       largest request body (default 4194304)\n"
     "  --threads N            worker threads (default: the number of CPUs)\n"
     "  --access-log FILE      one JSON line per request ('-' = standard error)\n"
+    "  --retention-days N     days the change log keeps (default 400)\n"
     "  --durable              fsync every commit (survives power loss, slower writes)\n"
     "  --ready-file FILE      write the port there once listening\n";
 
@@ -119,9 +120,9 @@ int cmd_serve(int argc, char **argv)
             continue;
         }
         static const char *const with_value[] = {
-            "--db",         "--listen",         "--tls-cert", "--tls-key", "--import",
-            "--watch",      "--watch-interval", "--max-body", "--threads", "--access-log",
-            "--ready-file", "--definitions",    "--metadata", NULL};
+            "--db",         "--listen",         "--tls-cert", "--tls-key",        "--import",
+            "--watch",      "--watch-interval", "--max-body", "--threads",        "--access-log",
+            "--ready-file", "--definitions",    "--metadata", "--retention-days", NULL};
         bool known = false;
         for (size_t k = 0; with_value[k]; k++)
             known |= strcmp(a, with_value[k]) == 0;
@@ -162,6 +163,8 @@ int cmd_serve(int argc, char **argv)
             }
             if (strcmp(a, "--watch-interval") == 0)
                 o.watch_seconds = (unsigned)n;
+            else if (strcmp(a, "--retention-days") == 0)
+                o.retention_days = (unsigned)(n > 100000 ? 100000 : n);
             else if (strcmp(a, "--max-body") == 0)
                 o.max_body = (size_t)n;
             else
@@ -349,7 +352,7 @@ int cmd_assign(int argc, char **argv)
     if (!list && (!scope || !recname))
         return cli_usage_error("assign", "give --scope and --recommendation (or --list)");
     struct ss_engine *e = NULL;
-    struct ss_engine_opts eo = {db, false, NULL, NULL};
+    struct ss_engine_opts eo = {db, false, NULL, NULL, 0};
     struct ss_diag d;
     ss_diag_clear(&d);
     if (ss_engine_open(&eo, &e, &d))

@@ -533,7 +533,8 @@ enum ss_err ss_server_run(const struct ss_server_opts *opts, struct ss_diag *dia
         free(srv);
         return diag ? diag->code : SS_EOPEN;
     }
-    struct ss_engine_opts eo = {opts->db, opts->durable, opts->definitions, opts->metadata};
+    struct ss_engine_opts eo = {opts->db, opts->durable, opts->definitions, opts->metadata,
+                                opts->retention_days ? opts->retention_days : 400};
     e = ss_engine_open(&eo, &srv->engine, diag);
     if (!e)
         e = import_paths(srv, diag);

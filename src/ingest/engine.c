@@ -83,6 +83,7 @@ struct ss_engine {
     struct ss_map ex_index;
     int64_t next_expiry;
     int64_t now;
+    int64_t last_daily; /* midnight of the last daily snapshot, ticks */
 };
 
 static int64_t now_ticks(void)
@@ -1799,6 +1800,34 @@ void ss_engine_each_exemption(struct ss_engine *e, const char *scope,
     }
 }
 
+/* Once a day: a snapshot of every enabled subscription's score (at midnight UTC, so a
+ * restart the same day replaces it) and the pruning of changes past the retention. */
+static void daily(struct ss_engine *e, int64_t now)
+{
+    const int64_t day = (int64_t)86400 * 10000000;
+    int64_t today = now - now % day;
+    if (today == e->last_daily)
+        return;
+    if (ss_store_begin(e->st))
+        return;
+    enum ss_err err = SS_OK;
+    for (size_t i = 0; !err && i < ss_score_nsubs(e->s); i++) {
+        if (!ss_score_sub_enabled(e->s, (uint32_t)i))
+            continue;
+        struct ss_score_result r;
+        char scope[64];
+        ss_score_sub_result(e->s, (uint32_t)i, &r);
+        snprintf(scope, sizeof(scope), "/subscriptions/%s", ss_score_sub_id(e->s, (uint32_t)i));
+        err = ss_store_history_put(e->st, today, scope, r.current, r.max, r.percentage);
+    }
+    if (!err && e->opts.retention_days > 0)
+        err = ss_store_prune_changes(e->st, now - (int64_t)e->opts.retention_days * day);
+    if (!err && !ss_store_commit(e->st))
+        e->last_daily = today;
+    else if (err)
+        ss_store_rollback(e->st);
+}
+
 void ss_engine_tick(struct ss_engine *e, int64_t now)
 {
     e->now = now;
@@ -1807,6 +1836,7 @@ void ss_engine_tick(struct ss_engine *e, int64_t now)
         apply_overrides(e);
         e->stats.generation++;
     }
+    daily(e, now);
 }
 
 /* ---- imports ---- */

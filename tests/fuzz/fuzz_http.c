@@ -45,7 +45,7 @@ static void die(const char *what)
 
 static void engine_open(void)
 {
-    struct ss_engine_opts eo = {":memory:", false, NULL, NULL};
+    struct ss_engine_opts eo = {":memory:", false, NULL, NULL, 0};
     struct ss_diag d;
     ss_diag_clear(&d);
     if (ss_engine_open(&eo, &srv.engine, &d) || ss_engine_import(srv.engine, seed_path, &d))
