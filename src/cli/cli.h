@@ -48,6 +48,8 @@ int cmd_scan(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_scan_usage[];
+int cmd_query(int argc, char **argv);
+extern const char cmd_query_usage[];
 
 struct ss_catalog;
 struct ss_score;

@@ -23,6 +23,7 @@ static const struct cli_cmd commands[] = {
      cmd_scan_usage},
     {"policy", cmd_policy, "run Azure Policy definitions on resource files (test, check)",
      cmd_policy_usage},
+    {"query", cmd_query, "run a Resource Graph (KQL) query over the inputs", cmd_query_usage},
     {"validate", cmd_validate, "check JSON and inventory files, report the first fault",
      cmd_validate_usage},
     {"version", cmd_version, "print the version", version_usage},
