@@ -11,7 +11,7 @@
 #   BENCH_RUNS   runs per measurement, the median is reported (default 3)
 #   BENCH_SEED   generator seed (default 1)
 #   BENCH_LONG_RUNS  runs of the long measurements: the full-size scoring
-#                pipes and bench_incremental (default 1)
+#                pipes, bench_incremental and the kql join (default 1)
 #
 # Each section is a function `section_NAME` listed in SECTIONS below; to add
 # one (scoring, HTTP), write the function, add its name and a one-line
@@ -21,7 +21,7 @@
 #
 # Exit status: 0 when every program ran, all parsers agreed on the node
 # counts and the scoring checks held (same scores for two orders of the same
-# rows, incremental state equal to a rebuild); a MISS on a performance target
+# rows, incremental state equal to a rebuild, KQL groups equal to jq's); a MISS on a performance target
 # and outcomes where our policy evaluator and the jq program generated from
 # our rules disagree are reported, not errors; 1 otherwise. See bench/README.md for how to read the output.
 set -euo pipefail
@@ -38,7 +38,7 @@ OUT=$BUILD/bench
 RESULTS=$OUT/results.txt
 WARN=(-Wall -Wextra -Werror)
 
-SECTIONS=(json scoring incremental policy scan server)
+SECTIONS=(json scoring incremental policy scan server kql)
 declare -A SECTION_DESC=(
     [json]="JSON parsing: ours vs simdjson, cJSON, jansson (streaming and whole document)"
     [scoring]="securescore scan over 10M assessment rows of 1M resources: throughput, memory"
@@ -46,6 +46,7 @@ declare -A SECTION_DESC=(
     [policy]="rule evaluation: evaluations/s per core; the Audit rules against a jq program"
     [scan]="securescore scan of 1M resources (ingest+evaluate+score) against simdjson parse_many"
     [server]="securescore serve: GET secureScores with wrk over keep-alive; resource PUTs with evaluation"
+    [kql]="KQL summarize and join over 1M securityresources rows (ss_kql_run) against jq"
 )
 
 STATUS=0 # becomes 1 on a failed program or a count mismatch
@@ -1292,6 +1293,204 @@ section_scan() {
         say "  (rule evaluation, with keeping and indexing the resources for it, takes" \
             "$(calc "100 * ($file_s - $(field "$noeval" seconds)) / $file_s" "%.0f") % of the scan's time)"
     fi
+    return 0
+}
+
+# ---------------------------------------------------------------- section: kql
+
+KQL_K=10 # assessments per resource, as in the scoring section
+
+# kql_jq_summarize FILE / kql_jq_join FILE RESOURCES: the reference queries in
+# jq, printing the groups as bench_kql's `result` line does (KEY=COUNT,...).
+kql_jq_summarize() {
+    jq -r -s 'group_by(.properties.status.code)
+        | map("\(.[0].properties.status.code)=\(length)") | join(",")' "$1"
+}
+kql_jq_join() {
+    jq -n -r --slurpfile res "$2" '
+        ($res[0] | map({key: .id, value: .location}) | from_entries) as $m
+        | reduce (inputs | select(.type == "microsoft.security/assessments")
+                  | $m[.properties.resourceDetails.Id] // empty) as $l ({}; .[$l] += 1)
+        | to_entries | sort_by(.key) | map("\(.key)=\(.value)") | join(",")' "$1"
+}
+
+# kql_jq TAG FN ARGS...: runs a jq reference once; prints "seconds=S result=R" or FAILED.
+kql_jq() {
+    local tag=$1 fn=$2 t0 t1 out
+    shift 2
+    t0=$(now)
+    if ! out=$("$fn" "$@" 2>"$TMP/stderr"); then
+        note "jq $tag failed: $(tail -n 3 "$TMP/stderr")"
+        printf 'FAILED'
+        return 0
+    fi
+    t1=$(now)
+    printf 'jq-%s seconds=%s result=%s\n' "$tag" "$(calc "$t1 - $t0" "%.6f")" "$out" >>"$RESULTS"
+    printf 'seconds=%s result=%s' "$(calc "$t1 - $t0" "%.6f")" "$out"
+}
+
+# kql_line OUTPUT MODE: bench_kql's result line of MODE, or FAILED.
+kql_line() {
+    local l
+    l=$(grep "^parser=ours mode=$2 " <<<"$1" | tail -n 1) || true
+    printf '%s' "${l:-FAILED}"
+}
+# kql_groups OUTPUT MODE: the groups of bench_kql's `result` line of MODE.
+kql_groups() {
+    grep "^result mode=$2 " <<<"$1" | tail -n 1 | sed 's/^result mode=[^ ]* //' || true
+}
+
+kql_row() {
+    local label=$1 how=$2 n=$3 sec=$4
+    if [[ -z $sec ]]; then
+        printf '  %-6s %-52s %12s\n' "$label" "$how" "n/a"
+        return
+    fi
+    printf '  %-6s %-52s %12s %10s\n' "$label" "$how" "$(calc "$n / $sec" "%.0f")" \
+        "$(calc "$sec" "%.3f")"
+}
+
+section_kql() {
+    local n sample avg budget disk scaled="" full="" part="" jq_s=FAILED jq_j=FAILED
+    note "building the KQL benchmark programs in $OUT/"
+    ours_build gen_assessments || return 0
+    ours_build bench_kql || return 0
+    command -v jq >/dev/null || note "jq not found: the reference is skipped"
+
+    n=$(icalc "1000000 * $BENCH_SCALE")
+    ((n < 1000)) && n=1000
+    avg=$("$OUT/gen_assessments" --resources 200 --per-resource $KQL_K --seed "$BENCH_SEED" \
+        --catalog $SC_CATALOG | wc -c)
+    avg=$((avg / (200 * KQL_K)))
+    # Memory: bench_kql holds the text, its copy as one array while parsing, the
+    # nodes (0.65x) and the engine's intermediate columns: about 4x the JSON.
+    budget=$(mem_budget)
+    if ((n * avg * 4 > budget)); then
+        note "MemAvailable $(mib "$(mem_available)") MiB: the KQL table scaled down"
+        scaled+=" memory"
+        n=$((budget / 4 / avg))
+    fi
+    n=$((n / KQL_K * KQL_K))
+    # jq slurps the sample (group_by needs it whole): a twentieth, at least 1000 rows.
+    sample=$((n / 20))
+    ((sample < 1000)) && sample=$((n < 1000 ? n : 1000))
+    disk=$(disk_available "$OUT")
+    if ((sample * avg + (64 << 20) > disk * 9 / 10)); then
+        sample=$(((disk * 9 / 10 - (64 << 20)) / avg))
+        scaled+=" disk(sample)"
+    fi
+    if ((n < 1000 || sample < 100)); then
+        fail "not enough memory or disk for the KQL benchmark"
+        return 0
+    fi
+
+    # The size of the piped stream (deterministic), so bench_kql allocates its buffer once.
+    local bytes
+    bytes=$("$OUT/gen_assessments" --resources $((n / KQL_K)) --per-resource $KQL_K \
+        --seed "$BENCH_SEED" --catalog $SC_CATALOG | wc -c | tr -d ' ')
+    note "kql: $n assessment rows piped into bench_kql ($BENCH_RUNS runs of the summarize," \
+        "${BENCH_LONG_RUNS:-1} of the join)"
+    full=$("$OUT/gen_assessments" --resources $((n / KQL_K)) --per-resource $KQL_K \
+        --seed "$BENCH_SEED" --catalog $SC_CATALOG | "$OUT/bench_kql" --rows - \
+        --bytes "$bytes" --runs "$BENCH_RUNS" --join-runs "${BENCH_LONG_RUNS:-1}" \
+        2>"$TMP/stderr") || {
+        fail "bench_kql failed on $n rows: $(tail -n 3 "$TMP/stderr")"
+        full=""
+    }
+    { "$OUT/gen_assessments" --resources $((n / KQL_K)) --per-resource $KQL_K \
+        --seed "$BENCH_SEED" --catalog $SC_CATALOG || true; } | head -n "$sample" \
+        >"$TMP/kql-sample.jsonl"
+    note "kql: the first $sample rows: bench_kql, then jq"
+    part=$("$OUT/bench_kql" --rows "$TMP/kql-sample.jsonl" --runs "$BENCH_RUNS" \
+        --resources-out "$TMP/kql-resources.json" 2>"$TMP/stderr") || {
+        fail "bench_kql failed on the sample: $(tail -n 3 "$TMP/stderr")"
+        part=""
+    }
+    printf 'kql-full %s\nkql-sample %s\n' "$full" "$part" | grep 'parser=' >>"$RESULTS" || true
+    if command -v jq >/dev/null; then
+        jq_s=$(kql_jq summarize kql_jq_summarize "$TMP/kql-sample.jsonl")
+        [[ -f $TMP/kql-resources.json ]] &&
+            jq_j=$(kql_jq join kql_jq_join "$TMP/kql-sample.jsonl" "$TMP/kql-resources.json")
+    fi
+    rm -f "$TMP/kql-sample.jsonl"
+
+    local fs fj ps pj load="" fs_sec="" fj_sec="" ps_sec="" pj_sec="" ps_load=""
+    fs=$(kql_line "$full" kql-summarize)
+    fj=$(kql_line "$full" kql-join)
+    ps=$(kql_line "$part" kql-summarize)
+    pj=$(kql_line "$part" kql-join)
+    [[ $fs != FAILED ]] && fs_sec=$(field "$fs" seconds) && load=$(field "$fs" load_seconds)
+    [[ $fj != FAILED ]] && fj_sec=$(field "$fj" seconds)
+    [[ $ps != FAILED ]] && ps_sec=$(field "$ps" seconds) && ps_load=$(field "$ps" load_seconds)
+    [[ $pj != FAILED ]] && pj_sec=$(field "$pj" seconds)
+
+    say ""
+    say "== kql: queries over securityresources assessment rows (bench_kql, ss_kql_run;" \
+        "median of $BENCH_RUNS runs; the join over all rows: ${BENCH_LONG_RUNS:-1} run(s))"
+    say "  input: $n rows (gen_assessments, $KQL_K per resource, ~$avg B a row) piped and parsed" \
+        "once$([[ -n $load ]] && printf ' in %s s' "$(calc "$load" "%.2f")"); the join's" \
+        "resources table: the first 10000 distinct resource ids"
+    [[ -n $scaled ]] && say "  scaled down for:$scaled"
+    say "  summarize: securityresources | summarize count() by tostring(properties.status.code)"
+    say "  join:      ... | extend id = tostring(properties.resourceDetails.Id)" \
+        "| join kind=inner (resources | project id, rloc = location) on id | summarize count() by rloc"
+    printf '  %-6s %-52s %12s %10s\n' "" how "rows/s" seconds
+    kql_row ours "summarize, $n rows (query)" "$n" "$fs_sec"
+    kql_row ours "join with 10000 resources, $n rows (query)" "$n" "$fj_sec"
+    kql_row ours "summarize, $sample rows (query)" "$sample" "$ps_sec"
+    [[ -n $ps_sec && -n $ps_load ]] &&
+        kql_row ours "summarize, $sample rows (parse + query)" "$sample" \
+            "$(calc "$ps_sec + $ps_load" "%.6f")"
+    kql_row jq "summarize, $sample rows (jq -s group_by)" "$sample" \
+        "$([[ $jq_s != FAILED ]] && field "$jq_s" seconds)"
+    kql_row ours "join, $sample rows (query)" "$sample" "$pj_sec"
+    [[ -n $pj_sec && -n $ps_load ]] &&
+        kql_row ours "join, $sample rows (parse + query)" "$sample" \
+            "$(calc "$pj_sec + $ps_load" "%.6f")"
+    kql_row jq "join, $sample rows (jq hash join)" "$sample" \
+        "$([[ $jq_j != FAILED ]] && field "$jq_j" seconds)"
+    [[ -n $(kql_groups "$full" kql-summarize) ]] &&
+        say "  groups ($n rows): $(kql_groups "$full" kql-summarize)"
+
+    # Same answers as jq on the sample.
+    local mode ref ours
+    for mode in summarize join; do
+        ref=$([[ $mode == summarize ]] && printf '%s' "$jq_s" || printf '%s' "$jq_j")
+        [[ $ref == FAILED ]] && continue
+        ours=$(kql_groups "$part" "kql-$mode")
+        if [[ $ours == "$(field "$ref" result)" ]]; then
+            say "  $mode: same groups as jq on the sample ($ours)"
+        else
+            fail "kql $mode: ours ($ours) and jq ($(field "$ref" result)) disagree on the sample"
+        fi
+    done
+
+    say ""
+    say "== kql: targets (DESIGN.md §10)"
+    local verdict="n/a" est=""
+    if [[ -n $fs_sec ]]; then
+        est=$(calc "$fs_sec * 1000000 / $n" "%.3f")
+        verdict=$(awk -v v="$est" 'BEGIN { print (v < 1) ? "PASS" : "MISS" }')
+        printf '  %-64s %8s s  %s\n' "summarize over 1,000,000 assessment rows < 1 s$([[ $n != 1000000 ]] && printf ' (from %s rows)' "$n")" \
+            "$est" "$verdict"
+    else
+        printf '  %-64s %9s\n' "summarize over 1,000,000 assessment rows < 1 s" "n/a"
+    fi
+    say "  for information (rows/s, same sample, ours / jq):"
+    local r1="" r2="" r3="" r4=""
+    [[ $jq_s != FAILED && -n $ps_sec ]] &&
+        r1=$(calc "$(field "$jq_s" seconds) / ($ps_sec + $ps_load)") &&
+        r2=$(calc "$(field "$jq_s" seconds) / $ps_sec")
+    [[ $jq_j != FAILED && -n $pj_sec ]] &&
+        r3=$(calc "$(field "$jq_j" seconds) / ($pj_sec + $ps_load)") &&
+        r4=$(calc "$(field "$jq_j" seconds) / $pj_sec")
+    target_row "  summarize, parse + query (like for like: jq parses too)" "$r1" info
+    target_row "  summarize, query alone (rows already parsed)" "$r2" info
+    target_row "  join, parse + query" "$r3" info
+    target_row "  join, query alone" "$r4" info
+    [[ $fs != FAILED ]] &&
+        say "  peak RSS of bench_kql ($n rows): $(calc "$(field "$fs" rss_kb) / 1024" "%.0f") MiB" \
+            "($(calc "$(field "$fs" rss_kb) * 1024 / $(field "$fs" bytes)" "%.2f")x the JSON Lines input)"
     return 0
 }
 

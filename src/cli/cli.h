@@ -54,6 +54,8 @@ int cmd_token(int argc, char **argv);
 extern const char cmd_token_usage[];
 int cmd_assign(int argc, char **argv);
 extern const char cmd_assign_usage[];
+int cmd_query(int argc, char **argv);
+extern const char cmd_query_usage[];
 
 struct ss_catalog;
 struct ss_score;

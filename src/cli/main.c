@@ -27,6 +27,7 @@ static const struct cli_cmd commands[] = {
     {"token", cmd_token, "create, list and revoke API tokens", cmd_token_usage},
     {"assign", cmd_assign, "set which recommendations are active at a scope, and their effect",
      cmd_assign_usage},
+    {"query", cmd_query, "run a Resource Graph (KQL) query over the inputs", cmd_query_usage},
     {"validate", cmd_validate, "check JSON and inventory files, report the first fault",
      cmd_validate_usage},
     {"version", cmd_version, "print the version", version_usage},

@@ -56,5 +56,24 @@
 #define SS_HTTP_MAX_PAGE 1000
 /* HTTP: nesting depth of a request body (deeper bodies are refused with 400). */
 #define SS_HTTP_MAX_DEPTH 64
+/* KQL: bytes of one query text (ARG documents no cap; 256 KiB is far above any real query). */
+#define SS_KQL_MAX_QUERY (256u << 10)
+/* KQL: nesting of expressions, parentheses and subqueries in one query. */
+#define SS_KQL_MAX_DEPTH 128
+/* KQL: bytes of one string, dynamic or datetime literal in a query. */
+#define SS_KQL_MAX_LITERAL (64u << 10)
+/* KQL: bytes of one regular expression (extract, trim). */
+#define SS_KQL_MAX_REGEX 1024
+/* KQL: arguments of one function call, items of one operator list. */
+#define SS_KQL_MAX_ARGS 256
+/* KQL: members of input rows taken as columns beyond ARG's own (others are ignored). */
+#define SS_KQL_MAX_COLUMNS 1024
+/* KQL: default step budget of one query: rows visited per operator plus expression nodes
+ * evaluated (a 1,000,000-row `summarize count() by x` takes about 2.1 million). */
+#define SS_KQL_MAX_STEPS 500000000ull
+/* KQL: default bytes of intermediate results held by one query (arenas, parsed dynamics). */
+#define SS_KQL_MAX_MEMORY ((uint64_t)1 << 30)
+/* KQL: bytes of one string built by a function (strcat, replace_string, tostring of a bag). */
+#define SS_KQL_MAX_STRING (16u << 20)
 
 #endif
