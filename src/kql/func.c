@@ -192,6 +192,98 @@ static bool rx_translate(const char *p, size_t n, struct ss_buf *out, int *map, 
     return true;
 }
 
+/*
+ * Guards regcomp: glibc's compiler takes exponential time and memory on
+ * stacked quantifiers ("a++++...", 20 of them take seconds and gigabytes) and
+ * on large nested counted repetitions. As RE2 does, a quantifier may not
+ * follow another (a lazy '?' excepted), counts are at most 1000, and the
+ * pattern once repetitions are expanded may hold at most 10,000 atoms.
+ * Returns NULL or the reason.
+ */
+static const char *rx_guard(const char *p, size_t n)
+{
+    enum { MAX_COUNT = 1000, MAX_EXPANDED = 10000, MAX_NEST = 64 };
+    uint64_t size[MAX_NEST + 1] = {0}, last = 0; /* expanded atoms of each open group */
+    int depth = 0;
+    bool quantified = false, atom = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '*' || c == '+' || c == '?' || c == '{') {
+            if (c == '?' && quantified && i > 0 && p[i - 1] != '?' && p[i - 1] != '}')
+                continue; /* lazy */
+            if (quantified)
+                return "a quantifier follows another";
+            if (!atom)
+                return "a quantifier follows nothing";
+            quantified = true;
+            if (c != '{')
+                continue;
+            unsigned long lo = 0, hi = 0;
+            size_t j = i + 1;
+            while (j < n && p[j] >= '0' && p[j] <= '9' && lo <= MAX_COUNT)
+                lo = lo * 10 + (unsigned long)(p[j++] - '0');
+            hi = lo;
+            if (j < n && p[j] == ',') {
+                hi = 0;
+                for (j++; j < n && p[j] >= '0' && p[j] <= '9' && hi <= MAX_COUNT; j++)
+                    hi = hi * 10 + (unsigned long)(p[j] - '0');
+                if (p[j - 1] == ',')
+                    hi = lo;
+            }
+            if (lo > MAX_COUNT || hi > MAX_COUNT)
+                return "a repetition count above 1000";
+            unsigned long times = hi > lo ? hi : lo;
+            if (times > 1)
+                size[depth] += last * (times - 1);
+            while (j < n && p[j] != '}')
+                j++;
+            i = j;
+        } else {
+            quantified = false;
+            atom = true;
+            last = 1;
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                size_t j = i + 1;
+                if (j < n && p[j] == '^')
+                    j++;
+                if (j < n && p[j] == ']')
+                    j++;
+                while (j < n && p[j] != ']')
+                    j += p[j] == '\\' ? 2 : 1;
+                i = j;
+            } else if (c == '(') {
+                if (depth == MAX_NEST)
+                    return "groups nested too deep";
+                size[++depth] = 0;
+                atom = false;
+                if (i + 1 < n && p[i + 1] == '?') /* (?:  (?i)  (?=: flags and group kinds */
+                    for (i += 2; i < n && p[i] != ':' && p[i] != ')'; i++)
+                        ;
+                if (i < n && p[i] == ')') {
+                    depth--; /* (?i): flags only, no group */
+                    atom = false;
+                }
+                continue;
+            } else if (c == ')') {
+                last = depth ? size[depth--] : 0;
+                if (!last)
+                    last = 1;
+                size[depth] += last;
+                continue;
+            } else if (c == '|') {
+                atom = false;
+                continue;
+            }
+            size[depth] += 1;
+        }
+        if (size[depth] > MAX_EXPANDED)
+            return "the pattern expands to more than 10,000 atoms";
+    }
+    return NULL;
+}
+
 /* Compiles `pat` into rx (kind 0: extract, 1: trim); false with r->err on failure. */
 static bool rx_compile(struct krun *r, struct kexpr *call, struct kv pat, int kind, struct krx *rx)
 {
@@ -200,6 +292,11 @@ static bool rx_compile(struct krun *r, struct kexpr *call, struct kv pat, int ki
         return ss__kql_fail_at(r, SS_EQUERY, call->line, call->col,
                                "regular expression missing or longer than %u bytes",
                                (unsigned)SS_KQL_MAX_REGEX);
+    const char *why = rx_guard(pat.u.s, pat.len);
+    if (why)
+        return ss__kql_fail_at(r, SS_EQUERY, call->line, call->col,
+                               "unsupported regular expression '%.*s': %s",
+                               (int)SS_MIN(pat.len, 80), pat.u.s, why);
     struct ss_buf t = SS_BUF_INIT;
     bool icase = false;
     for (int i = 0; i < RX_GROUPS; i++)
