@@ -119,49 +119,6 @@ static struct ss_str member(struct ss_json v, const char *key)
     return ss_json_str(ss_json_get_nocase(v, key, strlen(key)));
 }
 
-/* The segment after `/<name>/` in an ARM id (case-insensitive), or {NULL, 0}. */
-static struct ss_str id_segment(struct ss_str id, const char *name)
-{
-    size_t n = strlen(name);
-    for (size_t i = 0; i + n + 2 <= id.len; i++) {
-        if (id.ptr[i] != '/' || strncasecmp(id.ptr + i + 1, name, n) != 0 ||
-            id.ptr[i + 1 + n] != '/')
-            continue;
-        const char *s = id.ptr + i + n + 2, *e = s;
-        while (e < id.ptr + id.len && *e != '/')
-            e++;
-        return (struct ss_str){s, (size_t)(e - s)};
-    }
-    return (struct ss_str){NULL, 0};
-}
-
-static void lower_str(struct ss_jw *w, struct ss_str s)
-{
-    char *p = malloc(s.len + 1);
-    if (!p)
-        abort();
-    for (size_t i = 0; i < s.len; i++)
-        p[i] = (char)tolower((unsigned char)s.ptr[i]);
-    ss_jw_str(w, p, s.len);
-    free(p);
-}
-
-static void str_member(struct ss_jw *w, const char *key, struct ss_str v)
-{
-    ss_jw_keyz(w, key);
-    ss_jw_str(w, v.ptr ? v.ptr : "", v.len);
-}
-
-static void json_member(struct ss_jw *w, struct ss_json v, const char *key)
-{
-    ss_jw_keyz(w, key);
-    struct ss_json m = ss_json_get_nocase(v, key, strlen(key));
-    if (ss_json_exists(m))
-        ss_jw_value(w, m);
-    else
-        ss_jw_null(w);
-}
-
 /* True for hex digits and '-' only (a tenant id that needs no JSON escaping). */
 static bool is_guidish(struct ss_str s)
 {
@@ -171,42 +128,25 @@ static bool is_guidish(struct ss_str s)
     return true;
 }
 
-/* One ARG row for an inventory value. */
-static void resource_row(struct query *q, struct ss_jw *w, struct ss_json v, struct ss_str id,
-                         struct ss_str type)
+/* One ARG row for an inventory value (the tenant is filled in later if the value has none). */
+static void resource_row(struct query *q, struct ss_jw *w, struct ss_json v)
 {
     struct ss_str tenant = member(v, "tenantId");
     if (tenant.len && !q->tenant[0] && tenant.len < sizeof(q->tenant) && is_guidish(tenant)) {
         memcpy(q->tenant, tenant.ptr, tenant.len);
         q->tenant[tenant.len] = '\0';
     }
-    ss_jw_obj_begin(w);
-    str_member(w, "id", id);
-    str_member(w, "name", member(v, "name"));
-    ss_jw_keyz(w, "type");
-    lower_str(w, type);
-    ss_jw_keyz(w, "tenantId");
-    if (!tenant.len) { /* filled in once the tenant is known (fill_tenant) */
-        if (q->nblank == q->capblank) {
-            q->capblank = q->capblank ? q->capblank * 2 : 64;
-            q->blank = realloc(q->blank, q->capblank * sizeof(*q->blank));
-            if (!q->blank)
-                abort();
-        }
-        q->blank[q->nblank++] = w->out->len << 1 | (w->out == &q->containers);
+    size_t at;
+    ss_kql_resource_row(w, v, NULL, &at);
+    if (at == SIZE_MAX)
+        return;
+    if (q->nblank == q->capblank) {
+        q->capblank = q->capblank ? q->capblank * 2 : 64;
+        q->blank = realloc(q->blank, q->capblank * sizeof(*q->blank));
+        if (!q->blank)
+            abort();
     }
-    ss_jw_str(w, tenant.ptr ? tenant.ptr : "", tenant.len);
-    str_member(w, "kind", member(v, "kind"));
-    str_member(w, "location", member(v, "location"));
-    ss_jw_keyz(w, "resourceGroup");
-    lower_str(w, id_segment(id, "resourceGroups"));
-    str_member(w, "subscriptionId", id_segment(id, "subscriptions"));
-    str_member(w, "managementGroup", (struct ss_str){"", 0});
-    static const char *const dyn[] = {"sku",      "plan",  "properties",      "tags",
-                                      "identity", "zones", "extendedLocation"};
-    for (size_t i = 0; i < sizeof(dyn) / sizeof(dyn[0]); i++)
-        json_member(w, v, dyn[i]);
-    ss_jw_obj_end(w);
+    q->blank[q->nblank++] = at << 1 | (w->out == &q->containers);
 }
 
 static bool has_prefix_nocase(struct ss_str s, const char *p)
@@ -234,10 +174,10 @@ static void add_value(struct query *q, struct ss_json v)
         ss_jw_init(&w, &q->containers, 0);
         if (q->containers.len)
             ss_buf_addc(&q->containers, ',');
-        resource_row(q, &w, v, id, type);
+        resource_row(q, &w, v);
         return;
     }
-    resource_row(q, &q->rw, v, id, type);
+    resource_row(q, &q->rw, v);
 }
 
 static enum ss_err read_file(void *arg, const char *path, struct ss_diag *diag)

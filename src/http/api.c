@@ -1250,6 +1250,11 @@ static void route(struct req *r)
 
 void ss__api_handle(struct req *r)
 {
+    static const char graph[] = "/providers/Microsoft.ResourceGraph/resources";
+    if (r->path_len == sizeof(graph) - 1 && ss_mem_eq_nocase(r->path, graph, sizeof(graph) - 1)) {
+        ss__graph_handle(r);
+        return;
+    }
     /* Writes, and reads of the store's change log, hold the engine alone. */
     bool exclusive =
         is_write(r->method) || strstr(r->path, "/changes") || strstr(r->path, "/history");

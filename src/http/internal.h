@@ -90,6 +90,8 @@ bool ss__req_allow(struct req *r, const char *scope, enum ss_access a);
 /* The base URL of the server as the client called it ("https://host:port"). */
 void ss__req_base(struct req *r, struct ss_buf *out);
 
+/* POST /providers/Microsoft.ResourceGraph/resources (graph.c); takes the engine lock itself. */
+void ss__graph_handle(struct req *r);
 /* Routes a request (api.c). */
 void ss__api_handle(struct req *r);
 /* Prometheus text (api.c). */

@@ -24,6 +24,8 @@
 #include "common/setup.h"
 
 #include <stdio.h>
+#include <ctype.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "securescore/kql.h"
@@ -497,4 +499,85 @@ void ss_kql_container_rows(const struct ss_score *s, const char *tenant, struct 
         mg_row(&t, (uint32_t)i);
     ss_jw_arr_end(&t.w);
     table_release(&t);
+}
+
+/* ---- resources (ss_kql_resource_row) ---- */
+
+static struct ss_str member(struct ss_json v, const char *key)
+{
+    return ss_json_str(ss_json_get_nocase(v, key, strlen(key)));
+}
+
+/* The segment after `/<name>/` in an ARM id (case-insensitive), or {NULL, 0}. */
+static struct ss_str id_segment(struct ss_str id, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n + 2 <= id.len; i++) {
+        if (id.ptr[i] != '/' || strncasecmp(id.ptr + i + 1, name, n) != 0 ||
+            id.ptr[i + 1 + n] != '/')
+            continue;
+        const char *s = id.ptr + i + n + 2, *e = s;
+        while (e < id.ptr + id.len && *e != '/')
+            e++;
+        return (struct ss_str){s, (size_t)(e - s)};
+    }
+    return (struct ss_str){NULL, 0};
+}
+
+static void lower_str(struct ss_jw *w, struct ss_str s)
+{
+    char *p = malloc(s.len + 1);
+    if (!p)
+        abort();
+    for (size_t i = 0; i < s.len; i++)
+        p[i] = (char)tolower((unsigned char)s.ptr[i]);
+    ss_jw_str(w, p, s.len);
+    free(p);
+}
+
+static void str_member(struct ss_jw *w, const char *key, struct ss_str v)
+{
+    ss_jw_keyz(w, key);
+    ss_jw_str(w, v.ptr ? v.ptr : "", v.len);
+}
+
+static void json_member(struct ss_jw *w, struct ss_json v, const char *key)
+{
+    ss_jw_keyz(w, key);
+    struct ss_json m = ss_json_get_nocase(v, key, strlen(key));
+    if (ss_json_exists(m))
+        ss_jw_value(w, m);
+    else
+        ss_jw_null(w);
+}
+
+void ss_kql_resource_row(struct ss_jw *w, struct ss_json v, const char *tenant_dflt,
+                         size_t *tenant_at)
+{
+    struct ss_str id = member(v, "id"), type = member(v, "type");
+    struct ss_str tenant = member(v, "tenantId");
+    if (tenant_at)
+        *tenant_at = SIZE_MAX;
+    if (!tenant.len && tenant_dflt)
+        tenant = (struct ss_str){tenant_dflt, strlen(tenant_dflt)};
+    ss_jw_obj_begin(w);
+    str_member(w, "id", id);
+    str_member(w, "name", member(v, "name"));
+    ss_jw_keyz(w, "type");
+    lower_str(w, type);
+    ss_jw_keyz(w, "tenantId");
+    if (!tenant.len && tenant_at)
+        *tenant_at = w->out->len; /* the "" below, for the caller to fill in */
+    ss_jw_str(w, tenant.ptr ? tenant.ptr : "", tenant.len);
+    str_member(w, "kind", member(v, "kind"));
+    str_member(w, "location", member(v, "location"));
+    ss_jw_keyz(w, "resourceGroup");
+    lower_str(w, id_segment(id, "resourceGroups"));
+    str_member(w, "subscriptionId", id_segment(id, "subscriptions"));
+    str_member(w, "managementGroup", (struct ss_str){"", 0});
+    static const char *const dyn[] = {"sku",      "plan",  "properties",      "tags",
+                                      "identity", "zones", "extendedLocation"};
+    for (size_t i = 0; i < sizeof(dyn) / sizeof(dyn[0]); i++)
+        json_member(w, v, dyn[i]);
+    ss_jw_obj_end(w);
 }

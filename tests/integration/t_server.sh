@@ -293,6 +293,23 @@ expect "management group score" 200 "d['properties']['score']['max'] > 0"
 req "$reader" GET "$SEC/secureScores?$V20"
 expect "tenant score" 200 "d['value'][0]['properties']['score']['max'] > 0"
 
+# --- Resource Graph ---
+ARG="/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01"
+req "$reader" POST "$ARG" '{"query": "securityresources | where type == \"microsoft.security/securescores\" | project subscriptionId, current = properties.score.current, max = properties.score.max | order by subscriptionId asc"}'
+expect "Resource Graph: secure scores of both subscriptions" 200 "d['totalRecords'] == 2 and d['count'] == 2" "d['resultTruncated'] == 'false'" "[r['subscriptionId'] for r in d['data']] == sorted(['$S1', '$S2'])"
+req "$sub2reader" POST "$ARG" '{"query": "securityresources | where type == \"microsoft.security/securescores\" | project subscriptionId"}'
+expect "Resource Graph: only the rows the caller may read" 200 "[r['subscriptionId'] for r in d['data']] == ['$S2']"
+req "$reader" POST "$ARG" '{"subscriptions": ["'"$S1"'"], "query": "resources | summarize n = count() by subscriptionId"}'
+expect "Resource Graph: the subscriptions of the request" 200 "[r['subscriptionId'] for r in d['data']] == ['$S1']"
+req "$reader" POST "$ARG" '{"query": "resources | take 3", "options": {"$top": 2, "resultFormat": "table"}}'
+expect "Resource Graph: table format and a \$skipToken" 200 "d['count'] == 2 and d['\$skipToken'] == '2'" "[c['name'] for c in d['data']['columns']][:3] == ['id', 'name', 'type']"
+req "$reader" POST "$ARG" '{"query": "resources\n| where nosuch == 1"}'
+expect "Resource Graph: a bad query is 400 naming line and column" 400 "d['error']['code'] == 'BadRequest'" "d['error']['details'][0]['code'] == 'InvalidQuery'" "d['error']['details'][0]['line'] == 2 and d['error']['details'][0]['characterPositionInLine'] == 9" "'nosuch' in d['error']['message']"
+req "$reader" POST "/providers/Microsoft.ResourceGraph/resources?api-version=2019-04-01" '{"query": "resources"}'
+expect "Resource Graph: an unknown api-version" 400 "d['error']['code'] == 'InvalidApiVersionParameter'"
+req "$reader" GET "$ARG"
+expect "Resource Graph: GET is not allowed" 405
+
 # --- hostile requests ---
 { printf '{"x":"'; head -c 5000000 /dev/zero | tr '\0' 'a'; printf '"}'; } >"$SS_TMP/big.json"
 req "$owner" PUT "$RG/providers/Microsoft.Storage/storageAccounts/big?api-version=1" "@$SS_TMP/big.json"
