@@ -31,9 +31,11 @@
 const char cmd_query_usage[] =
     "usage: securescore query [--format table|json|csv] [--as-of TIME] [--exemptions FILE]\n"
     "                         'KQL' [FILE|DIR...]\n"
+    "       securescore query [--format table|json|csv] --db PATH 'KQL'\n"
     "\n"
     "Runs a Resource Graph query (the KQL subset of DESIGN.md section 8) over the\n"
-    "inputs, read as `scan` reads them. Tables: securityresources (assessments,\n"
+    "inputs, read as `scan` reads them, or over the database of `securescore serve`\n"
+    "(--db). Tables: securityresources (assessments,\n"
     "secure scores, secure score controls, assessment metadata), resources (the\n"
     "inventory) and resourcecontainers (subscriptions, management groups,\n"
     "resource groups).\n"
@@ -47,7 +49,7 @@ const char cmd_query_usage[] =
     "Exit codes: 0 ok, 1 runtime error or budget exhausted, 2 usage error, 65 bad\n"
     "input or invalid query.\n";
 
-#define DEFAULT_TENANT "00000000-0000-0000-0000-000000000000"
+
 
 enum qformat { QF_TABLE, QF_JSON, QF_CSV };
 
@@ -58,6 +60,7 @@ struct query {
     enum qformat format;
     int64_t now;
     const char *exemptions;
+    const char *db;
     struct ss_buf resources;  /* JSON array text */
     struct ss_buf containers; /* resource group rows, members of an array */
     struct ss_jw rw;
@@ -92,6 +95,10 @@ static int parse_args(struct query *q, int argc, char **argv)
                 return cli_usage_error("query", "--as-of needs a value");
             if (!ss_time_parse(v, strlen(v), &q->now))
                 return cli_value_error("query", "--as-of: '%s' is not an ISO 8601 time", v);
+        } else if (!opts_done && (strcmp(a, "--db") == 0 || strncmp(a, "--db=", 5) == 0)) {
+            q->db = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!q->db)
+                return cli_usage_error("query", "--db needs a value");
         } else if (!opts_done &&
                    (strcmp(a, "--exemptions") == 0 || strncmp(a, "--exemptions=", 13) == 0)) {
             q->exemptions = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
@@ -109,6 +116,8 @@ static int parse_args(struct query *q, int argc, char **argv)
     }
     if (!q->kql)
         return cli_usage_error("query", "no query");
+    if (q->db && (q->ninputs || q->exemptions))
+        return cli_usage_error("query", "--db reads the database alone: give no inputs");
     return 0;
 }
 
@@ -334,9 +343,11 @@ static void print_result(const struct query *q, const struct ss_kql_result *res)
     ss_buf_release(&out);
 }
 
+static int run_tables(struct query *q, struct ss_json_doc *docs[3]);
+
 static int run(struct query *q, const struct ss_catalog *cat, const struct ss_score *score)
 {
-    const char *tenant = q->tenant[0] ? q->tenant : DEFAULT_TENANT;
+    const char *tenant = q->tenant[0] ? q->tenant : SS_KQL_DEFAULT_TENANT;
     fill_tenant(q, tenant);
     struct ss_buf sec = SS_BUF_INIT, cont = SS_BUF_INIT;
     ss_kql_security_rows(score, cat, tenant, &sec);
@@ -351,9 +362,24 @@ static int run(struct query *q, const struct ss_catalog *cat, const struct ss_sc
         e = parse_table(&q->resources, "resources", &docs[1], &d);
     if (!e)
         e = parse_table(&cont, "resourcecontainers", &docs[2], &d);
-    if (e) {
+    if (e)
         rc = cli_report(&d);
-    } else {
+    else
+        rc = run_tables(q, docs);
+    for (int i = 0; i < 3; i++)
+        ss_json_doc_free(docs[i]);
+    ss_buf_release(&sec);
+    ss_buf_release(&cont);
+    return rc;
+}
+
+/* Runs the query over the three tables and prints the result. */
+static int run_tables(struct query *q, struct ss_json_doc *docs[3])
+{
+    struct ss_diag d;
+    ss_diag_clear(&d);
+    int rc = 0;
+    {
         struct ss_kql_table tables[3] = {
             {"securityresources", ss_json_root(docs[0]), NULL, NULL},
             {"resources", ss_json_root(docs[1]), NULL, NULL},
@@ -361,7 +387,7 @@ static int run(struct query *q, const struct ss_catalog *cat, const struct ss_sc
         };
         struct ss_kql_opts opts = {.now = q->now};
         struct ss_kql_result *res = NULL;
-        e = ss_kql_run(q->kql, strlen(q->kql), tables, 3, &opts, &res, &d);
+        enum ss_err e = ss_kql_run(q->kql, strlen(q->kql), tables, 3, &opts, &res, &d);
         if (e) {
             rc = report_query_error(q, &d);
         } else {
@@ -369,10 +395,27 @@ static int run(struct query *q, const struct ss_catalog *cat, const struct ss_sc
             ss_kql_result_free(res);
         }
     }
+    return rc;
+}
+
+/* --db: the tables of a server's database. */
+static int run_db(struct query *q)
+{
+    struct ss_engine *e = NULL;
+    struct ss_engine_opts eo = {q->db, false, NULL, NULL, 0};
+    struct ss_diag d;
+    ss_diag_clear(&d);
+    if (ss_engine_open(&eo, &e, &d))
+        return cli_report(&d);
+    struct ss_json_doc *docs[3] = {NULL, NULL, NULL};
+    int rc;
+    if (ss_kql_engine_tables(e, SS_KQL_DEFAULT_TENANT, docs, &d))
+        rc = cli_report(&d);
+    else
+        rc = run_tables(q, docs);
     for (int i = 0; i < 3; i++)
         ss_json_doc_free(docs[i]);
-    ss_buf_release(&sec);
-    ss_buf_release(&cont);
+    ss_engine_close(e);
     return rc;
 }
 
@@ -383,6 +426,8 @@ int cmd_query(int argc, char **argv)
     int rc = parse_args(&q, argc, argv);
     if (rc)
         return rc;
+    if (q.db)
+        return run_db(&q);
     struct ss_catalog *cat = NULL;
     struct ss_score *score = NULL;
     rc = load_state(&q, &cat, &score);

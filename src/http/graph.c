@@ -37,36 +37,6 @@ struct graph_cache {
 
 static struct graph_cache cache = {PTHREAD_MUTEX_INITIALIZER, 0, false, {NULL, NULL, NULL}};
 
-static bool resource_row(void *arg, struct ss_json res)
-{
-    ss_kql_resource_row(arg, res, SS_KQL_DEFAULT_TENANT, NULL);
-    return true;
-}
-
-/* Builds the tables of the engine's current state. Caller holds the engine lock (read). */
-static enum ss_err build_tables(struct ss_engine *e, struct ss_json_doc *docs[3])
-{
-    struct ss_buf b[3] = {SS_BUF_INIT, SS_BUF_INIT, SS_BUF_INIT};
-    ss_kql_security_rows(ss_engine_score(e), ss_engine_catalog(e), SS_KQL_DEFAULT_TENANT, &b[0]);
-    struct ss_jw w;
-    ss_jw_init(&w, &b[1], 0);
-    ss_jw_arr_begin(&w);
-    ss_engine_each_resource(e, "", 0, resource_row, &w);
-    ss_jw_arr_end(&w);
-    ss_kql_container_rows(ss_engine_score(e), SS_KQL_DEFAULT_TENANT, &b[2]);
-    enum ss_err err = SS_OK;
-    struct ss_json_opts o = {0, 0, 0, UINT64_MAX, NULL};
-    for (int i = 0; i < 3; i++) {
-        size_t len;
-        char *text = ss_buf_detach(&b[i], &len);
-        if (!err)
-            err = ss_json_parse_take(text, len, &o, &docs[i], NULL);
-        else
-            free(text);
-    }
-    return err;
-}
-
 struct visible {
     struct ss_map subs; /* lower-case subscription ids the query may see */
 };
@@ -250,7 +220,7 @@ void ss__graph_handle(struct req *r)
             ss_json_doc_free(cache.docs[i]);
             cache.docs[i] = NULL;
         }
-        err = build_tables(e, cache.docs);
+        err = ss_kql_engine_tables(e, SS_KQL_DEFAULT_TENANT, cache.docs, NULL);
         cache.valid = !err;
         cache.generation = st.generation;
     }

@@ -581,3 +581,48 @@ void ss_kql_resource_row(struct ss_jw *w, struct ss_json v, const char *tenant_d
         json_member(w, v, dyn[i]);
     ss_jw_obj_end(w);
 }
+
+/* ---- the tables of a live engine ---- */
+
+struct res_rows {
+    struct ss_jw *w;
+    const char *tenant;
+};
+
+static bool engine_resource_row(void *arg, struct ss_json res)
+{
+    struct res_rows *r = arg;
+    ss_kql_resource_row(r->w, res, r->tenant, NULL);
+    return true;
+}
+
+enum ss_err ss_kql_engine_tables(struct ss_engine *e, const char *tenant,
+                                 struct ss_json_doc *docs[3], struct ss_diag *diag)
+{
+    struct ss_buf b[3] = {SS_BUF_INIT, SS_BUF_INIT, SS_BUF_INIT};
+    ss_kql_security_rows(ss_engine_score(e), ss_engine_catalog(e), tenant, &b[0]);
+    struct ss_jw w;
+    ss_jw_init(&w, &b[1], 0);
+    ss_jw_arr_begin(&w);
+    struct res_rows rr = {&w, tenant};
+    ss_engine_each_resource(e, "", 0, engine_resource_row, &rr);
+    ss_jw_arr_end(&w);
+    ss_kql_container_rows(ss_engine_score(e), tenant, &b[2]);
+    enum ss_err err = SS_OK;
+    struct ss_json_opts o = {0, 0, 0, UINT64_MAX, "tables"};
+    for (int i = 0; i < 3; i++) {
+        size_t len;
+        char *text = ss_buf_detach(&b[i], &len);
+        docs[i] = NULL;
+        if (!err)
+            err = ss_json_parse_take(text, len, &o, &docs[i], diag);
+        else
+            free(text);
+    }
+    if (err)
+        for (int i = 0; i < 3; i++) {
+            ss_json_doc_free(docs[i]);
+            docs[i] = NULL;
+        }
+    return err;
+}

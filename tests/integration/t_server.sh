@@ -365,4 +365,13 @@ if ss_start_server "$db" "$port"; then
 else
     ss_fail "restart"
 fi
+
+# --- securescore query --db: the same answers from the database, while the server runs ---
+req "$reader" POST "$ARG" '{"query": "securityresources | where type == \"microsoft.security/securescores\" | project subscriptionId, current = properties.score.current | order by subscriptionId asc"}'
+want=$(printf '%s' "$body" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['data']))")
+got=$("$SS_BIN" query --db "$db" --format json 'securityresources | where type == "microsoft.security/securescores" | project subscriptionId, current = properties.score.current | order by subscriptionId asc' | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)))")
+[ -n "$want" ] && [ "$got" = "$want" ] && ss_ok "query --db answers as the Resource Graph endpoint" || ss_fail "query --db answers as the Resource Graph endpoint" "$got vs $want"
+"$SS_BIN" query --db "$db" 'resources | take' >/dev/null 2>"$SS_TMP/qerr"
+rc=$?
+[ $rc = 65 ] && grep -q '^securescore: query:1:' "$SS_TMP/qerr" && ss_ok "query --db: a bad query exits 65 with its position" || ss_fail "query --db: a bad query" "exit $rc: $(cat "$SS_TMP/qerr")"
 ss_done
