@@ -4,7 +4,7 @@
  * A query is lexed, parsed (every node keeps its line and column), checked,
  * planned and executed over tables the caller supplies as JSON arrays of
  * row objects (ARG rows: id, name, type, tenantId, kind, location,
- * resourceGroup, subscriptionId, managementGroup, sku, plan, properties,
+ * resourceGroup, subscriptionId, managedBy, sku, plan, properties,
  * tags, identity, zones, extendedLocation). Table names are matched ignoring
  * case. Execution is bounded by a step budget and a memory budget
  * (SS_EBUDGET with a clear message); a syntax or semantic error is
@@ -23,6 +23,7 @@
 
 #include "securescore/buf.h"
 #include "securescore/catalog.h"
+#include "securescore/engine.h"
 #include "securescore/errors.h"
 #include "securescore/json.h"
 #include "securescore/score.h"
@@ -84,8 +85,29 @@ void ss_kql_write_text(const struct ss_kql_result *r, struct ss_buf *out);
  */
 void ss_kql_security_rows(const struct ss_score *s, const struct ss_catalog *cat,
                           const char *tenant, struct ss_buf *out);
+/* The tenant written when none is known ("00000000-0000-0000-0000-000000000000"). */
+#define SS_KQL_DEFAULT_TENANT "00000000-0000-0000-0000-000000000000"
+/*
+ * Writes the `resources` row of an inventory value `v` (an ARM resource, keys
+ * matched ignoring case): id, name, type (lower-case), tenantId (the value's,
+ * else `tenant`), kind, location, resourceGroup (lower-case, from the id),
+ * subscriptionId (from the id), managedBy, then the dynamic columns sku,
+ * plan, properties, tags, identity, zones, extendedLocation (null if absent).
+ * When the value has no tenantId and `tenant` is NULL, "" is written and
+ * *tenant_at (if not NULL) gets the offset in w's buffer where that "" starts,
+ * so a caller can fill it in later; otherwise *tenant_at is SIZE_MAX.
+ */
+void ss_kql_resource_row(struct ss_jw *w, struct ss_json v, const char *tenant, size_t *tenant_at);
 /* Builds `resourcecontainers` rows (subscriptions with
  * properties.managementGroupAncestorsChain, management groups) of a state. */
 void ss_kql_container_rows(const struct ss_score *s, const char *tenant, struct ss_buf *out);
+
+/*
+ * Builds the three tables of a live engine (a server's database): docs[0]
+ * securityresources, docs[1] resources, docs[2] resourcecontainers, each a
+ * new document (free with ss_json_doc_free). Rows carry `tenant`.
+ */
+enum ss_err ss_kql_engine_tables(struct ss_engine *e, const char *tenant,
+                                 struct ss_json_doc *docs[3], struct ss_diag *diag);
 
 #endif

@@ -17,7 +17,7 @@
  *  - clashing names get the suffix 1, 2 ... (join: the right side's id
  *    becomes id1, as Kusto does).
  * Input tables have ARG's columns (string: id, name, type, tenantId, kind,
- * location, resourceGroup, subscriptionId, managementGroup; dynamic: sku,
+ * location, resourceGroup, subscriptionId, managedBy; dynamic: sku,
  * plan, properties, tags, identity, zones, extendedLocation) followed by any
  * other member found in the rows, typed from the values it holds (one JSON
  * kind -> that type, mixed kinds -> dynamic).
@@ -65,7 +65,7 @@ static const struct kcolumn arg_columns[] = {
     {"location", 8, KT_STRING},
     {"resourceGroup", 13, KT_STRING},
     {"subscriptionId", 14, KT_STRING},
-    {"managementGroup", 15, KT_STRING},
+    {"managedBy", 9, KT_STRING},
     {"sku", 3, KT_DYNAMIC},
     {"plan", 4, KT_DYNAMIC},
     {"properties", 10, KT_DYNAMIC},

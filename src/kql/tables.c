@@ -4,7 +4,7 @@
  * `struct ss_score` and its catalog as one JSON array each.
  *
  * Every row has ARG's columns, in this order: id, name, type (lower-case),
- * tenantId, kind, location, resourceGroup, subscriptionId, managementGroup,
+ * tenantId, kind, location, resourceGroup, subscriptionId, managedBy,
  * sku, plan, properties, tags, identity, zones, extendedLocation. The state
  * knows no kind, location, sku ... of a resource: those are "" (strings) or
  * null (dynamic), as ARG writes them for Microsoft.Security rows.
@@ -116,7 +116,7 @@ static void row_head(struct table *t, const char *name, const char *type, const 
     kstr(w, "location", "");
     kstr(w, "resourceGroup", rg);
     kstr(w, "subscriptionId", sub);
-    kstr(w, "managementGroup", "");
+    kstr(w, "managedBy", "");
     knull(w, "sku");
     knull(w, "plan");
     ss_jw_keyz(w, "properties");
@@ -574,7 +574,7 @@ void ss_kql_resource_row(struct ss_jw *w, struct ss_json v, const char *tenant_d
     ss_jw_keyz(w, "resourceGroup");
     lower_str(w, id_segment(id, "resourceGroups"));
     str_member(w, "subscriptionId", id_segment(id, "subscriptions"));
-    str_member(w, "managementGroup", (struct ss_str){"", 0});
+    str_member(w, "managedBy", member(v, "managedBy"));
     static const char *const dyn[] = {"sku",      "plan",  "properties",      "tags",
                                       "identity", "zones", "extendedLocation"};
     for (size_t i = 0; i < sizeof(dyn) / sizeof(dyn[0]); i++)

@@ -116,7 +116,7 @@ def query(name, q, cols):
 
 
 ARG_COLUMNS = ["id", "name", "type", "tenantId", "kind", "location", "resourceGroup",
-               "subscriptionId", "managementGroup", "sku", "plan", "properties", "tags",
+               "subscriptionId", "managedBy", "sku", "plan", "properties", "tags",
                "identity", "zones", "extendedLocation"]
 scores = {s["id"].split("/")[2]: s["properties"] for s in scan["secureScores"]}
 controls = [(c["id"].split("/")[2], c["properties"]) for c in scan["secureScoreControls"]]

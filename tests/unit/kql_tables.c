@@ -253,7 +253,7 @@ static const char *const tk_columns[] = {
     "location",
     "resourceGroup",
     "subscriptionId",
-    "managementGroup",
+    "managedBy",
     "sku",
     "plan",
     "properties",
