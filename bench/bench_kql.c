@@ -370,8 +370,11 @@ int main(int argc, char **argv)
         write_file(o.resources_out, &rb);
     if (ss_json_parse(rb.ptr, rb.len, NULL, &res, &d) != SS_OK)
         bench_die("resources", ss_diag_format(&d, msg, sizeof(msg)));
-    struct ss_kql_table tables[2] = {{.name = "securityresources", .rows = ss_json_root(rows)},
-                                     {.name = "resources", .rows = ss_json_root(res)}};
+    /* The rows have ARG's columns only, as the server's and the CLI's tables do: the engine
+     * takes the schema as known (ss_kql_table.arg_columns_only). */
+    struct ss_kql_table tables[2] = {
+        {.name = "securityresources", .rows = ss_json_root(rows), .arg_columns_only = true},
+        {.name = "resources", .rows = ss_json_root(res), .arg_columns_only = true}};
     for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
         if (!o.query || !strcmp(o.query, queries[i].name))
             run_query(&queries[i], tables, 2, nrows, len, load,

@@ -35,6 +35,9 @@ struct ss_kql_table {
     /* Optional row filter (authorisation): rows for which it returns false are not seen. */
     bool (*visible)(void *arg, struct ss_json row);
     void *visible_arg;
+    /* True when the rows have ARG's columns only (as the ss_kql_*_row(s) builders write
+     * them): the schema is known and the rows are not scanned for extra columns. */
+    bool arg_columns_only;
 };
 
 struct ss_kql_opts {

@@ -49,8 +49,6 @@ const char cmd_query_usage[] =
     "Exit codes: 0 ok, 1 runtime error or budget exhausted, 2 usage error, 65 bad\n"
     "input or invalid query.\n";
 
-
-
 enum qformat { QF_TABLE, QF_JSON, QF_CSV };
 
 struct query {
@@ -381,9 +379,9 @@ static int run_tables(struct query *q, struct ss_json_doc *docs[3])
     int rc = 0;
     {
         struct ss_kql_table tables[3] = {
-            {"securityresources", ss_json_root(docs[0]), NULL, NULL},
-            {"resources", ss_json_root(docs[1]), NULL, NULL},
-            {"resourcecontainers", ss_json_root(docs[2]), NULL, NULL},
+            {"securityresources", ss_json_root(docs[0]), NULL, NULL, true},
+            {"resources", ss_json_root(docs[1]), NULL, NULL, true},
+            {"resourcecontainers", ss_json_root(docs[2]), NULL, NULL, true},
         };
         struct ss_kql_opts opts = {.now = q->now};
         struct ss_kql_result *res = NULL;

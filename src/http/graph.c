@@ -227,9 +227,9 @@ void ss__graph_handle(struct req *r)
     struct ss_kql_result *res = NULL;
     if (!err) {
         struct ss_kql_table tables[3] = {
-            {"securityresources", ss_json_root(cache.docs[0]), row_visible, &vis},
-            {"resources", ss_json_root(cache.docs[1]), row_visible, &vis},
-            {"resourcecontainers", ss_json_root(cache.docs[2]), row_visible, &vis},
+            {"securityresources", ss_json_root(cache.docs[0]), row_visible, &vis, true},
+            {"resources", ss_json_root(cache.docs[1]), row_visible, &vis, true},
+            {"resourcecontainers", ss_json_root(cache.docs[2]), row_visible, &vis, true},
         };
         struct ss_kql_opts ko = {0, 0, 0};
         err = ss_kql_run(query.ptr, query.len, tables, 3, &ko, &res, &d);

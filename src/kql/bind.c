@@ -147,6 +147,10 @@ static void infer_schema(struct krun *r, const struct ss_kql_table *t, struct ks
         add_col(r, s, arg_columns[i].name, arg_columns[i].len, arg_columns[i].type);
         ss_map_put(&names, arg_columns[i].name, arg_columns[i].len, (void *)(uintptr_t)i, NULL);
     }
+    if (t->arg_columns_only) {
+        ss_map_release(&names);
+        return;
+    }
     int8_t seen[SS_KQL_MAX_COLUMNS]; /* extra columns: -2 unseen type, -1 null only, else a type */
     struct ss_json_iter rows, mem;
     struct ss_json row, v;

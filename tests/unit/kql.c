@@ -42,9 +42,31 @@ static void fixture_init(struct fixture *f, const char *json)
     f->table.rows = ss_json_root(f->doc);
     f->table.visible = NULL;
     f->table.visible_arg = NULL;
+    f->table.arg_columns_only = false; /* the fixtures have extra columns */
 }
 
 /* Runs `q` over the fixture; returns the objectArray text (caller frees) or NULL with *err. */
+/* The schema of ARG rows is taken as known with arg_columns_only: extra columns are not seen. */
+TEST(kql_arg_columns_only)
+{
+    struct fixture f;
+    fixture_init(&f, inventory);
+    f.table.arg_columns_only = true;
+    struct ss_kql_result *r = NULL;
+    struct ss_diag d;
+    ss_diag_clear(&d);
+    const char *q = "resources | project extra";
+    CHECK_EQ_INT(ss_kql_run(q, strlen(q), &f.table, 1, NULL, &r, &d), SS_EQUERY);
+    q = "resources | summarize n = count() by location | order by location asc";
+    CHECK_EQ_INT(ss_kql_run(q, strlen(q), &f.table, 1, NULL, &r, &d), SS_OK);
+    if (r) {
+        CHECK_EQ_INT(ss_kql_result_rows(r), 2);
+        CHECK_EQ_INT(ss_kql_result_columns(r), 2);
+        ss_kql_result_free(r);
+    }
+    ss_json_doc_free(f.doc);
+}
+
 static char *run_opts(const char *json, const char *q, const struct ss_kql_opts *o,
                       enum ss_err *err, struct ss_diag *d)
 {
@@ -462,8 +484,8 @@ TEST(kql_sample_queries)
     REQUIRE(ss_json_parse(security_rows, strlen(security_rows), NULL, &sec, NULL) == SS_OK);
     REQUIRE(ss_json_parse(container_rows, strlen(container_rows), NULL, &cont, NULL) == SS_OK);
     struct ss_kql_table tables[] = {
-        {"securityresources", ss_json_root(sec), NULL, NULL},
-        {"resourcecontainers", ss_json_root(cont), NULL, NULL},
+        {"securityresources", ss_json_root(sec), NULL, NULL, false},
+        {"resourcecontainers", ss_json_root(cont), NULL, NULL, false},
     };
     struct ss_json_iter it;
     struct ss_json s;
@@ -506,8 +528,8 @@ TEST(kql_secure_score_per_mg)
     REQUIRE(ss_json_parse(security_rows, strlen(security_rows), NULL, &sec, NULL) == SS_OK);
     REQUIRE(ss_json_parse(container_rows, strlen(container_rows), NULL, &cont, NULL) == SS_OK);
     struct ss_kql_table tables[] = {
-        {"SecurityResources", ss_json_root(sec), NULL, NULL},
-        {"ResourceContainers", ss_json_root(cont), NULL, NULL},
+        {"SecurityResources", ss_json_root(sec), NULL, NULL, true},
+        {"ResourceContainers", ss_json_root(cont), NULL, NULL, true},
     };
     const char *q =
         "SecurityResources\n"

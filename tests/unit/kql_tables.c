@@ -245,22 +245,10 @@ static void check_kind_at(struct ss_test *t_, int line, struct ss_json v, const 
 
 /* ARG's columns, in order. */
 static const char *const tk_columns[] = {
-    "id",
-    "name",
-    "type",
-    "tenantId",
-    "kind",
-    "location",
-    "resourceGroup",
-    "subscriptionId",
-    "managedBy",
-    "sku",
-    "plan",
-    "properties",
-    "tags",
-    "identity",
-    "zones",
-    "extendedLocation",
+    "id",        "name",     "type",          "tenantId",
+    "kind",      "location", "resourceGroup", "subscriptionId",
+    "managedBy", "sku",      "plan",          "properties",
+    "tags",      "identity", "zones",         "extendedLocation",
 };
 
 /* Every row has ARG's sixteen columns, in order, with the tenant. */
