@@ -117,6 +117,26 @@ static void diag_error(struct req *r, enum ss_err e, const struct ss_diag *d)
     ss__req_error(r, e, 0, code, "%s", msg[0] ? msg : ss_strerror(e));
 }
 
+/* The answer to a DELETE: 200, or `missing` when there was nothing to delete (ARM's 204). */
+static void delete_answer(struct req *r, enum ss_err err, const struct ss_diag *d, int missing)
+{
+    if (err == SS_ENOENT)
+        r->status = missing;
+    else if (err)
+        diag_error(r, err, d);
+    else
+        r->status = 200;
+}
+
+/* For a collection of our security objects (assignments, exemptions): the methods (GET on the
+ * list; GET, PUT and DELETE on an item) and the caller's right to read or write at `scope`. */
+static bool security_gate(struct req *r, const char *scope, bool item)
+{
+    bool write = strcmp(r->method, "GET") != 0;
+    return method_ok(r, item ? "GET PUT DELETE" : "GET") &&
+           ss__req_allow(r, scope, write ? SS_ACCESS_WRITE_SECURITY : SS_ACCESS_READ);
+}
+
 /* ---- paging ---- */
 
 struct page {
@@ -607,15 +627,7 @@ static void h_assessment(struct req *r, const struct scope *s, const char *key, 
         r->status = created ? 201 : 200;
     } else if (strcmp(r->method, "DELETE") == 0) {
         enum ss_err err = ss_engine_delete_assessment(e, s->text, strlen(s->text), key, klen, &d);
-        if (err == SS_ENOENT) {
-            r->status = 204;
-            return;
-        }
-        if (err) {
-            diag_error(r, err, &d);
-            return;
-        }
-        r->status = 200;
+        delete_answer(r, err, &d, 204);
         return;
     }
     long rec = ss_catalog_find_rec(ss_engine_catalog(e), key, klen);
@@ -676,12 +688,7 @@ static void h_metadata(struct req *r, const struct scope *s, const char *key, si
         r->status = 200;
     } else if (key && strcmp(r->method, "DELETE") == 0) {
         enum ss_err err = ss_engine_delete_metadata(e, subid, key, klen, &d);
-        if (err == SS_ENOENT)
-            r->status = 200; /* idempotent; the SDK accepts only 200 here */
-        else if (err)
-            diag_error(r, err, &d);
-        else
-            r->status = 200;
+        delete_answer(r, err, &d, 200); /* idempotent: the SDK accepts only 200 here */
         return;
     } else if (!method_ok(r, key ? "GET PUT DELETE" : "GET")) {
         return;
@@ -785,9 +792,7 @@ static void h_assignments(struct req *r, const struct scope *s, const char *key,
         return;
     }
     const char *scope = s->kind == SC_TENANT ? "/" : s->text;
-    bool write = strcmp(r->method, "GET") != 0;
-    if (!method_ok(r, key ? "GET PUT DELETE" : "GET") ||
-        !ss__req_allow(r, scope, write ? SS_ACCESS_WRITE_SECURITY : SS_ACCESS_READ))
+    if (!security_gate(r, scope, key != NULL))
         return;
     struct ss_jw w;
     struct ss_diag d;
@@ -843,12 +848,7 @@ static void h_assignments(struct req *r, const struct scope *s, const char *key,
         r->status = created ? 201 : 200;
     } else if (strcmp(r->method, "DELETE") == 0) {
         enum ss_err err = ss_engine_unassign(e, scope, (uint32_t)rec, &d);
-        if (err == SS_ENOENT)
-            r->status = 204;
-        else if (err)
-            diag_error(r, err, &d);
-        else
-            r->status = 200;
+        delete_answer(r, err, &d, 204);
         return;
     }
     struct asg_find f = {(uint32_t)rec, {{0}, 0, 0, NULL}, false};
@@ -912,9 +912,7 @@ static void h_exemptions(struct req *r, const struct scope *s, const char *name,
 {
     struct ss_engine *e = r->srv->engine;
     const char *scope = s->kind == SC_TENANT ? "/" : s->text;
-    bool write = strcmp(r->method, "GET") != 0;
-    if (!method_ok(r, name ? "GET PUT DELETE" : "GET") ||
-        !ss__req_allow(r, scope, write ? SS_ACCESS_WRITE_SECURITY : SS_ACCESS_READ))
+    if (!security_gate(r, scope, name != NULL))
         return;
     struct ss_jw w;
     struct ss_diag d;
@@ -946,12 +944,7 @@ static void h_exemptions(struct req *r, const struct scope *s, const char *name,
     }
     if (strcmp(r->method, "DELETE") == 0) {
         enum ss_err err = ss_engine_delete_exemption(e, scope, name, nlen, &d);
-        if (err == SS_ENOENT)
-            r->status = 204;
-        else if (err)
-            diag_error(r, err, &d);
-        else
-            r->status = 200;
+        delete_answer(r, err, &d, 204);
         return;
     }
     char id[1400];
@@ -1124,12 +1117,7 @@ static void h_resources(struct req *r)
     }
     if (strcmp(r->method, "DELETE") == 0) {
         enum ss_err err = ss_engine_delete_resource(e, path, n, &d);
-        if (err == SS_ENOENT)
-            r->status = 204;
-        else if (err)
-            diag_error(r, err, &d);
-        else
-            r->status = 200;
+        delete_answer(r, err, &d, 204);
         return;
     }
     if (ss_engine_get_resource(e, path, n, &r->out)) {
