@@ -11,52 +11,13 @@
 // 4 Unhealthy, 1 NotApplicable.
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { SecurityCenter } from "@azure/arm-security";
+import { check, CheckError, environment, expect, expectEq, finish, restError } from "./check.mjs";
 
 const SUB_A = "aaaaaaaa-0000-4000-8000-00000000000a";
 const SUB_B = "bbbbbbbb-0000-4000-8000-00000000000b";
 
-const base = process.env.SS_URL;
-const token = process.env.SS_TOKEN;
-if (!base || !token) {
-  console.log("not ok setup: SS_URL and SS_TOKEN must be set");
-  console.log("0 passed, 1 failed");
-  process.exit(1);
-}
+const { base, token } = environment();
 
-let passed = 0;
-let failed = 0;
-class CheckError extends Error {}
-function expect(cond, msg) {
-  if (!cond) throw new CheckError(msg);
-}
-function expectEq(actual, want, what) {
-  const a = JSON.stringify(actual);
-  const w = JSON.stringify(want);
-  if (a !== w) throw new CheckError(`${what}: got ${a}, want ${w}`);
-}
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (e) {
-    failed++;
-    let why;
-    if (e instanceof CheckError) why = e.message;
-    else if (e && e.name === "RestError") why = `RestError ${e.statusCode} ${e.code}: ${e.message}`;
-    else why = (e && e.stack) || String(e);
-    console.log(`not ok ${name}: ${String(why).replace(/\n/g, "\n#   ")}`);
-  }
-}
-async function restError(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    if (e && e.name === "RestError") return e;
-    throw e;
-  }
-  throw new CheckError("the query succeeded; an error was expected");
-}
 
 const sent = [];
 const recorder = {
@@ -211,5 +172,4 @@ await check("an unknown table is a 400 RestError", async () => {
 });
 
 if (process.env.SS_SDK_LOG_REQUESTS) for (const r of sent) console.log(`# ${r}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

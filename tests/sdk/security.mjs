@@ -16,6 +16,7 @@
 //   8 assessments on a1..a4: 3 Healthy, 4 Unhealthy, 1 NotApplicable.
 //   Rec 1 on a2 set Healthy -> control one H=2 -> 10.00, total 11.33 / 14 = 0.8093.
 import { SecurityCenter } from "@azure/arm-security";
+import { check, CheckError, environment, expect, expectEq, finish, restError } from "./check.mjs";
 
 const SUB = "aaaaaaaa-0000-4000-8000-00000000000a";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines`;
@@ -34,56 +35,15 @@ const CTL = {
 // Keys of the entries this test creates (never in any catalog).
 const CUSTOM_KEY = "5d5e5c2a-7a41-4b52-9a0e-0f1e2d3c4b5a";
 
-const base = process.env.SS_URL;
-const token = process.env.SS_TOKEN;
+const { base, token } = environment();
 const readerToken = process.env.SS_READER_TOKEN || "";
 const top = Number(process.env.SS_PAGE_TOP || 2);
-if (!base || !token) {
-  console.log("not ok setup: SS_URL and SS_TOKEN must be set");
-  console.log("0 passed, 1 failed");
-  process.exit(1);
-}
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-let passed = 0;
-let failed = 0;
 
-class CheckError extends Error {}
-function expect(cond, msg) {
-  if (!cond) throw new CheckError(msg);
-}
-function expectEq(actual, want, what) {
-  const a = JSON.stringify(actual);
-  const w = JSON.stringify(want);
-  if (a !== w) throw new CheckError(`${what}: got ${a}, want ${w}`);
-}
 
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok ${name}`);
-  } catch (e) {
-    failed++;
-    let why;
-    if (e instanceof CheckError) why = e.message;
-    else if (e && e.name === "RestError") why = `RestError ${e.statusCode} ${e.code}: ${e.message}`;
-    else why = (e && e.stack) || String(e);
-    console.log(`not ok ${name}: ${String(why).replace(/\n/g, "\n#   ")}`);
-  }
-}
 
-// An error the SDK must raise: returns the RestError.
-async function restError(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    if (e && e.name === "RestError") return e;
-    throw e;
-  }
-  throw new CheckError("the call succeeded; an error was expected");
-}
 function expectStatus(e, status, code) {
   expect(e.statusCode === status, `status ${e.statusCode} (${e.code}: ${e.message}), want ${status}`);
   if (code) expect(e.code === code, `error code ${JSON.stringify(e.code)}, want ${code}`);
@@ -477,5 +437,4 @@ if (readerToken) {
 }
 
 if (process.env.SS_SDK_LOG_REQUESTS) for (const r of sent) console.log(`# ${r}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
