@@ -79,6 +79,17 @@ void ss_engine_stats(const struct ss_engine *e, struct ss_engine_stats *out);
 enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *id, size_t idlen,
                                    struct ss_json body, bool *created, struct ss_buf *out,
                                    struct ss_diag *diag);
+/*
+ * What-if: the effect of a PUT of `body` at `id`, without writing anything:
+ * appends {"resourceId", "created", "denied", "message"?, "assessments":
+ * [{"name", "displayName", "status", "description"}], "secureScore":
+ * {"subscriptionId", "before", "after", "delta", "max", "controls": [{"control",
+ * "before", "after", "delta"}]}} to `out`. Dependants (resources whose
+ * auditIfNotExists rules look for this one) are included. The state is the
+ * same afterwards. SS_ENOENT for a subscription without a score yet.
+ */
+enum ss_err ss_engine_what_if(struct ss_engine *e, const char *id, size_t idlen,
+                              struct ss_json body, struct ss_buf *out, struct ss_diag *diag);
 /* Appends the resource's JSON; SS_ENOENT if none. */
 enum ss_err ss_engine_get_resource(struct ss_engine *e, const char *id, size_t idlen,
                                    struct ss_buf *out);

@@ -960,6 +960,33 @@ static void h_exemptions(struct req *r, const struct scope *s, const char *name,
     r->status = 200;
 }
 
+/* ---- what-if (our extension) ---- */
+
+static void h_what_if(struct req *r, const struct scope *s)
+{
+    if (!method_ok(r, "POST"))
+        return;
+    if (s->kind != SC_BELOW_SUB) {
+        not_found(r, "The resource");
+        return;
+    }
+    if (!ss__req_allow(r, s->text, SS_ACCESS_READ))
+        return;
+    struct ss_json_doc *doc = NULL;
+    if (!body_json(r, &doc))
+        return;
+    struct ss_diag d;
+    ss_diag_clear(&d);
+    enum ss_err err =
+        ss_engine_what_if(r->srv->engine, s->text, strlen(s->text), ss_json_root(doc), &r->out, &d);
+    ss_json_doc_free(doc);
+    if (err) {
+        diag_error(r, err, &d);
+        return;
+    }
+    r->status = 200;
+}
+
 /* ---- changes and history (our extension) ---- */
 
 struct chg_ctx {
@@ -1229,6 +1256,8 @@ static void route(struct req *r)
         h_assignments(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
     } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "exemptions")) {
         h_exemptions(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
+    } else if (n == 1 && eqi(seg[0], len[0], "whatIf")) {
+        h_what_if(r, &s);
     } else if (n == 1 && eqi(seg[0], len[0], "changes")) {
         h_changes(r, &s, false);
     } else {

@@ -39,6 +39,18 @@ struct asg {
     bool live;
 };
 
+/* What-if: the assessments a trial write changed, to be put back. */
+struct undo {
+    uint32_t res, rec;
+    bool had;
+    struct ss_assessment old; /* its strings are interned by the score: they stay valid */
+};
+
+struct undo_log {
+    struct undo *v;
+    size_t n, cap;
+};
+
 struct exemption {
     char *id;                /* "{scope}/providers/Microsoft.Security/exemptions/{name}" */
     struct ss_json_doc *doc; /* {"scope", "recommendations", "category", "expiresOn", ...} */
@@ -83,7 +95,8 @@ struct ss_engine {
     struct ss_map ex_index;
     int64_t next_expiry;
     int64_t now;
-    int64_t last_daily; /* midnight of the last daily snapshot, ticks */
+    int64_t last_daily;    /* midnight of the last daily snapshot, ticks */
+    struct undo_log *undo; /* set during a what-if: every assessment change is recorded */
 };
 
 static int64_t now_ticks(void)
@@ -349,6 +362,24 @@ static const struct asg *evaluate_doc(struct ss_engine *e, struct ss_json doc, c
 }
 
 /* Stores outcomes as assessments of resource `res` (pushed ones win). */
+static void undo_record(struct ss_engine *e, uint32_t res, uint32_t rec, bool had,
+                        const struct ss_assessment *old)
+{
+    struct undo_log *u = e->undo;
+    if (!u)
+        return;
+    if (u->n == u->cap) {
+        u->cap = u->cap ? u->cap * 2 : 32;
+        u->v = ss_xreallocarray(u->v, u->cap, sizeof(*u->v));
+    }
+    struct undo *x = &u->v[u->n++];
+    x->res = res;
+    x->rec = rec;
+    x->had = had;
+    if (had)
+        x->old = *old;
+}
+
 static void apply_outcomes(struct ss_engine *e, uint32_t res, const struct outcomes *o, int64_t now)
 {
     for (size_t i = 0; i < o->n; i++) {
@@ -357,6 +388,8 @@ static void apply_outcomes(struct ss_engine *e, uint32_t res, const struct outco
             continue;
         struct ss_assessment old;
         bool had = ss_score_get(e->s, res, rec, &old, NULL, NULL);
+        if (had || o->v[i].status != SS_STATUS_NONE)
+            undo_record(e, res, rec, had, &old);
         if (o->v[i].status == SS_STATUS_NONE) {
             if (had)
                 ss_score_remove(e->s, res, rec);
@@ -1043,6 +1076,167 @@ done:
     ss_buf_release(&text);
     free(o.v);
     return err;
+}
+
+/* ---- what-if ---- */
+
+struct wi_row {
+    uint32_t rec;
+    enum ss_status before, after;
+    const char *desc;
+};
+
+enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen,
+                              struct ss_json body, struct ss_buf *out, struct ss_diag *diag)
+{
+    struct ss_str id = {idp, idlen}, name;
+    char type[256];
+    if (!parse_resource_id(id, type, sizeof(type), &name))
+        return ss_diag_set(diag, SS_EINPUT, "not a resource id under a resource group");
+    if (ss_json_kind(body) != SS_JSON_OBJECT)
+        return ss_diag_set(diag, SS_EINPUT, "the body must be a JSON object");
+    long sub = sub_of_id(e, id);
+    if (sub < 0)
+        return ss_diag_set(diag, SS_ENOENT,
+                           "the subscription has no score yet: a what-if compares with one");
+    struct ss_buf text = SS_BUF_INIT;
+    resource_json(&text, id, type, name, body);
+    struct ss_json_doc *doc = NULL;
+    enum ss_err err = ss_json_parse(text.ptr, text.len, NULL, &doc, diag);
+    ss_buf_release(&text);
+    if (err)
+        return err;
+    char ltype[256];
+    for (size_t i = 0; i <= strlen(type); i++)
+        ltype[i] = (type[i] >= 'A' && type[i] <= 'Z') ? (char)(type[i] + 32) : type[i];
+    /* The outcomes of the resource itself, and whether a Deny would refuse it. */
+    struct outcomes o = {0};
+    uint32_t deny_rule = 0;
+    const struct asg *deny =
+        evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, &deny_rule);
+    if (deny) {
+        free(o.v);
+        o = (struct outcomes){0};
+        evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, NULL);
+    }
+    struct ss_score_result before, after;
+    sub_before(e, sub, &before);
+    size_t nctl = ss_catalog_ncontrols(e->cat);
+    struct ss_control_result *ctl_before = ss_xmalloc((nctl + 1) * sizeof(*ctl_before));
+    memcpy(ctl_before, e->before_ctl, nctl * sizeof(*ctl_before));
+    long existing = ss_score_find_resource(e->s, id.ptr, id.len);
+    /* Try it: the resource in place of the old one, its outcomes, its dependants; every
+     * assessment change goes into the undo log. Nothing reaches the store. */
+    struct undo_log log = {0};
+    struct ss_json_doc *old_doc = NULL;
+    uint32_t res = 0;
+    int64_t now = now_ticks();
+    if (!deny) {
+        ss_score_resource(e->s, id.ptr, id.len, type, &res);
+        live_grow(e, res);
+        old_doc = e->live[res].doc;
+        if (old_doc) {
+            ss_policy_inventory_remove(e->inv, e->live[res].item);
+            e->stats.resources--;
+        }
+        e->live[res].doc = doc;
+        e->live[res].item = ss_policy_inventory_add(e->inv, ss_json_root(doc));
+        e->stats.resources++;
+        e->undo = &log;
+        apply_outcomes(e, res, &o, now);
+        reevaluate_dependants(e, id, ltype, now);
+        e->undo = NULL;
+    }
+    ss_score_sub_result(e->s, (uint32_t)sub, &after);
+    struct ss_jw w;
+    ss_jw_init(&w, out, 0);
+    ss_jw_obj_begin(&w);
+    ss_jw_keyz(&w, "resourceId");
+    ss_jw_str(&w, id.ptr, id.len);
+    ss_jw_keyz(&w, "created");
+    ss_jw_bool(&w, existing < 0 || (size_t)existing >= e->nlive || (!old_doc && !deny));
+    ss_jw_keyz(&w, "denied");
+    ss_jw_bool(&w, deny != NULL);
+    if (deny) {
+        struct ss_diag dd;
+        ss_diag_clear(&dd);
+        deny_error(e, deny, deny_rule, name, &dd);
+        ss_jw_keyz(&w, "message");
+        ss_jw_strz(&w, dd.msg);
+    }
+    ss_jw_keyz(&w, "assessments");
+    ss_jw_arr_begin(&w);
+    for (size_t i = 0; i < o.n; i++) {
+        if (o.v[i].status == SS_STATUS_NONE)
+            continue;
+        const struct ss_rec *rec = ss_catalog_rec(e->cat, e->rules.v[o.v[i].rule].rec);
+        static const char *const names[] = {"None", "Healthy", "Unhealthy", "NotApplicable"};
+        ss_jw_obj_begin(&w);
+        ss_jw_keyz(&w, "name");
+        ss_jw_strz(&w, rec->key);
+        ss_jw_keyz(&w, "displayName");
+        ss_jw_strz(&w, rec->display_name);
+        ss_jw_keyz(&w, "status");
+        ss_jw_strz(&w, names[o.v[i].status]);
+        ss_jw_keyz(&w, "description");
+        ss_jw_strz(&w, o.v[i].desc);
+        ss_jw_obj_end(&w);
+    }
+    ss_jw_arr_end(&w);
+    ss_jw_keyz(&w, "secureScore");
+    ss_jw_obj_begin(&w);
+    ss_jw_keyz(&w, "subscriptionId");
+    ss_jw_strz(&w, ss_score_sub_id(e->s, (uint32_t)sub));
+    ss_jw_keyz(&w, "before");
+    ss_jw_double(&w, before.current);
+    ss_jw_keyz(&w, "after");
+    ss_jw_double(&w, after.current);
+    ss_jw_keyz(&w, "delta");
+    ss_jw_double(&w, ss_round2(after.current - before.current));
+    ss_jw_keyz(&w, "max");
+    ss_jw_int(&w, after.max);
+    ss_jw_keyz(&w, "controls");
+    ss_jw_arr_begin(&w);
+    for (size_t c = 0; c < nctl; c++) {
+        struct ss_control_result r;
+        ss_score_control_result(e->s, (uint32_t)sub, (uint32_t)c, &r);
+        if (r.current == ctl_before[c].current && r.healthy == ctl_before[c].healthy &&
+            r.unhealthy == ctl_before[c].unhealthy && r.max == ctl_before[c].max)
+            continue;
+        ss_jw_obj_begin(&w);
+        ss_jw_keyz(&w, "control");
+        ss_jw_strz(&w, ss_catalog_control(e->cat, c)->id);
+        ss_jw_keyz(&w, "before");
+        ss_jw_double(&w, ctl_before[c].current);
+        ss_jw_keyz(&w, "after");
+        ss_jw_double(&w, r.current);
+        ss_jw_keyz(&w, "delta");
+        ss_jw_double(&w, ss_round2(r.current - ctl_before[c].current));
+        ss_jw_obj_end(&w);
+    }
+    ss_jw_arr_end(&w);
+    ss_jw_obj_end(&w);
+    ss_jw_obj_end(&w);
+    /* Put everything back, newest first. */
+    for (size_t i = log.n; i-- > 0;) {
+        const struct undo *u = &log.v[i];
+        if (u->had)
+            ss_score_set(e->s, &u->old, NULL);
+        else
+            ss_score_remove(e->s, u->res, u->rec);
+    }
+    if (!deny) {
+        ss_policy_inventory_remove(e->inv, e->live[res].item);
+        e->live[res].doc = old_doc;
+        e->live[res].item = old_doc ? ss_policy_inventory_add(e->inv, ss_json_root(old_doc)) : NULL;
+        if (!old_doc)
+            e->stats.resources--;
+    }
+    ss_json_doc_free(doc);
+    free(log.v);
+    free(o.v);
+    free(ctl_before);
+    return SS_OK;
 }
 
 enum ss_err ss_engine_get_resource(struct ss_engine *e, const char *id, size_t idlen,

@@ -246,6 +246,8 @@ req "$owner" PUT "$RG/providers/Microsoft.Storage/storageAccounts/denied?api-ver
 expect "a non-compliant PUT under Deny: 403 RequestDisallowedByPolicy" 403 "d['error']['code'] == 'RequestDisallowedByPolicy'" "'$unhealthy_key' in d['error']['message']"
 req "$reader" GET "$RG/providers/Microsoft.Storage/storageAccounts/denied?api-version=2023-01-01"
 expect "nothing was written for the denied PUT" 404
+req "$reader" POST "$RG/providers/Microsoft.Storage/storageAccounts/denied$SEC/whatIf?$V21" "$bad"
+expect "what-if says a Deny would refuse it" 200 "d['denied']" "'RequestDisallowedByPolicy' not in d['message'] and 'disallowed by policy' in d['message']" "d['secureScore']['delta'] == 0"
 req "$owner" PUT "/subscriptions/$S2/resourceGroups/rgx/providers/Microsoft.Storage/storageAccounts/other?api-version=2023-01-01" "$bad"
 expect "Deny at one subscription does not reach another" 201
 req "$admin" PUT "/subscriptions/$S1$SEC/assignments/$unhealthy_key?$V21" '{"properties":{"effect":"Disabled"}}'
@@ -258,6 +260,20 @@ req "$admin" DELETE "/subscriptions/$S1$SEC/assignments/$unhealthy_key?$V21"
 expect "assignment DELETE: 200" 200
 req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
 expect "without the assignment the rule counts again" 200 "d['properties']['status']['code'] == 'Unhealthy'"
+
+# --- what-if ---
+scores_now=$(curl -sS --cacert "$SS_CA_DIR/ca.pem" -H "Authorization: Bearer $reader" "$SS_URL/subscriptions/$S1$SEC/secureScores/ascScore?$V20")
+good='{"location":"westeurope","properties":{"supportsHttpsTrafficOnly":true,"minimumTlsVersion":"TLS1_2","allowBlobPublicAccess":false,"networkAcls":{"defaultAction":"Deny"}}}'
+req "$reader" POST "$SA$SEC/whatIf?$V21" "$good"
+expect "what-if: fixing the resource would raise the score" 200 "d['secureScore']['delta'] > 0" "not d['denied']" "round(sum(c['delta'] for c in d['secureScore']['controls']), 2) == d['secureScore']['delta']" "any(a['status'] == 'Healthy' for a in d['assessments'])"
+req "$reader" GET "/subscriptions/$S1$SEC/secureScores/ascScore?$V20"
+[ "$body" = "$scores_now" ] && ss_ok "what-if changes nothing" || ss_fail "what-if changes nothing" "$body vs $scores_now"
+req "$reader" GET "$SA?api-version=2023-01-01"
+expect "what-if leaves the resource as it was" 200 "d['properties']['minimumTlsVersion'] == 'TLS1_0'"
+req "$reader" POST "$RG/providers/Microsoft.Storage/storageAccounts/brandnew$SEC/whatIf?$V21" "$bad"
+expect "what-if of a new non-compliant resource lowers the score" 200 "d['created']" "d['secureScore']['delta'] <= 0"
+req "$reader" GET "$RG/providers/Microsoft.Storage/storageAccounts/brandnew?api-version=1"
+expect "what-if wrote nothing" 404
 
 # --- exemptions ---
 req "$admin" PUT "$SA$SEC/exemptions/waive1?$V21" '{"properties":{"recommendations":["'"$unhealthy_key"'"],"category":"Waiver","displayName":"accepted risk"}}'
