@@ -1,7 +1,8 @@
 /*
  * KQL lexer: the query text as tokens with 1-based line and byte column.
  *
- * Handles `//` comments, any mix of spaces, tabs and newlines, strings in
+ * Handles line comments (two slashes to the end of the line), any mix of spaces, tabs and newlines,
+ * strings in
  * '...' and "..." with backslash escapes, verbatim strings @'...' (a quote
  * doubled stands for itself), long and real numbers, timespan literals
  * (1d, 2h, 30m, 10s, 100ms, 1.5h ...), datetime(...), timespan(...) and
