@@ -52,7 +52,7 @@ const char cmd_token_usage[] =
     "Security Reader, Contributor, Security Admin or Owner; SCOPE is '/', a management\n"
     "group id (/providers/Microsoft.Management/managementGroups/NAME), a subscription\n"
     "id (/subscriptions/GUID) or a resource group id. A running server sees new and\n"
-    "revoked tokens within 5 seconds.\n";
+    "revoked tokens within 6 seconds.\n";
 
 const char cmd_assign_usage[] =
     "usage: securescore assign --db PATH --scope SCOPE --recommendation KEY|NAME\n"
