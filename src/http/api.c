@@ -1180,6 +1180,77 @@ static bool is_write(const char *m)
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
 }
 
+/* ---- the route table ---- */
+
+static void rt_controls(struct req *r, const struct scope *s, const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    h_controls(r, s);
+}
+
+static void rt_definitions(struct req *r, const struct scope *s, const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    h_definitions(r, s);
+}
+
+static void rt_assessment_list(struct req *r, const struct scope *s, const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    h_assessment_list(r, s);
+}
+
+static void rt_what_if(struct req *r, const struct scope *s, const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    h_what_if(r, s);
+}
+
+static void rt_changes(struct req *r, const struct scope *s, const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    h_changes(r, s, false);
+}
+
+static void rt_history(struct req *r, const struct scope *s, const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    h_changes(r, s, true);
+}
+
+/* Paths under {scope}/providers/Microsoft.Security/: segments ("*" = a name, passed to the
+ * handler), the methods allowed (NULL: the handler checks them), the handler. In order. */
+struct route {
+    const char *pattern[3];
+    const char *methods;
+    void (*fn)(struct req *r, const struct scope *s, const char *name, size_t len);
+};
+
+static const struct route routes[] = {
+    {{"secureScores", NULL, NULL}, "GET", h_secure_scores},
+    {{"secureScores", "ascScore", "secureScoreControls"}, "GET", rt_controls},
+    {{"secureScores", "ascScore", "history"}, "GET", rt_history},
+    {{"secureScores", "*", NULL}, "GET", h_secure_scores},
+    {{"secureScoreControls", NULL, NULL}, "GET", rt_controls},
+    {{"secureScoreControlDefinitions", NULL, NULL}, "GET", rt_definitions},
+    {{"assessments", NULL, NULL}, "GET", rt_assessment_list},
+    {{"assessments", "*", NULL}, "GET PUT DELETE", h_assessment},
+    {{"assessmentMetadata", NULL, NULL}, NULL, h_metadata},
+    {{"assessmentMetadata", "*", NULL}, NULL, h_metadata},
+    {{"assignments", NULL, NULL}, NULL, h_assignments},
+    {{"assignments", "*", NULL}, NULL, h_assignments},
+    {{"exemptions", NULL, NULL}, NULL, h_exemptions},
+    {{"exemptions", "*", NULL}, NULL, h_exemptions},
+    {{"whatIf", NULL, NULL}, "POST", rt_what_if},
+    {{"changes", NULL, NULL}, "GET", rt_changes},
+};
+
 static void route(struct req *r)
 {
     /* a trailing slash is ignored, and so are extra leading ones: the Azure SDKs put an id
@@ -1210,7 +1281,7 @@ static void route(struct req *r)
     struct scope s;
     if (!parse_scope(r, r->path, (size_t)at, &s))
         return;
-    /* the rest: collection[/name[/collection2]] */
+    /* the rest: collection[/name[/collection2]], matched against the route table */
     const char *rest = r->path + at + sizeof(sec_infix) - 1;
     const char *seg[4];
     size_t len[4], n = 0;
@@ -1222,47 +1293,28 @@ static void route(struct req *r)
         if (!q)
             break;
     }
-    if (n >= 4) {
-        not_found(r, "The resource type");
+    for (size_t i = 0; n < 4 && i < SS_ARRAY_LEN(routes); i++) {
+        const struct route *rt = &routes[i];
+        const char *name = NULL;
+        size_t nlen = 0, k = 0;
+        for (; k < 3 && rt->pattern[k]; k++) {
+            if (k >= n)
+                break;
+            if (strcmp(rt->pattern[k], "*") == 0) {
+                name = seg[k];
+                nlen = len[k];
+            } else if (!eqi(seg[k], len[k], rt->pattern[k])) {
+                break;
+            }
+        }
+        if (k != n || (k < 3 && rt->pattern[k]))
+            continue;
+        if (rt->methods && !method_ok(r, rt->methods))
+            return;
+        rt->fn(r, &s, name, nlen);
         return;
     }
-    if (n >= 1 && eqi(seg[0], len[0], "secureScores")) {
-        if (!method_ok(r, "GET"))
-            return;
-        if (n == 3 && eqi(seg[2], len[2], "secureScoreControls") && eqi(seg[1], len[1], "ascScore"))
-            h_controls(r, &s);
-        else if (n == 3 && eqi(seg[2], len[2], "history") && eqi(seg[1], len[1], "ascScore"))
-            h_changes(r, &s, true);
-        else if (n <= 2)
-            h_secure_scores(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
-        else
-            not_found(r, "The resource type");
-    } else if (n == 1 && eqi(seg[0], len[0], "secureScoreControls")) {
-        if (method_ok(r, "GET"))
-            h_controls(r, &s);
-    } else if (n == 1 && eqi(seg[0], len[0], "secureScoreControlDefinitions")) {
-        if (method_ok(r, "GET"))
-            h_definitions(r, &s);
-    } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "assessments")) {
-        if (n == 1) {
-            if (method_ok(r, "GET"))
-                h_assessment_list(r, &s);
-        } else if (method_ok(r, "GET PUT DELETE")) {
-            h_assessment(r, &s, seg[1], len[1]);
-        }
-    } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "assessmentMetadata")) {
-        h_metadata(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
-    } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "assignments")) {
-        h_assignments(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
-    } else if (n >= 1 && n <= 2 && eqi(seg[0], len[0], "exemptions")) {
-        h_exemptions(r, &s, n == 2 ? seg[1] : NULL, n == 2 ? len[1] : 0);
-    } else if (n == 1 && eqi(seg[0], len[0], "whatIf")) {
-        h_what_if(r, &s);
-    } else if (n == 1 && eqi(seg[0], len[0], "changes")) {
-        h_changes(r, &s, false);
-    } else {
-        not_found(r, "The resource type");
-    }
+    not_found(r, "The resource type");
 }
 
 void ss__api_handle(struct req *r)
