@@ -143,4 +143,7 @@ cat <<EOF
   --aggregation weighted         Microsoft's weighted formula for management groups
   --fail-under 70                exit 3 when the tenant scores below 70% (a CI gate)
 See examples/README.md for what the tenant contains.
+Query it with Resource Graph's KQL, or serve it over Azure's REST API (README, Quick start):
+  $bin query "securityresources | where type == 'microsoft.security/securescores' | project subscriptionId, properties.score.current" $out/tenant
+  $bin serve --db demo.db --import $out/tenant
 EOF
