@@ -114,6 +114,8 @@ enum ss_err ss_engine_put_assessment(struct ss_engine *e, const char *resource_i
                                      bool *created, struct ss_diag *diag);
 enum ss_err ss_engine_delete_assessment(struct ss_engine *e, const char *resource_id, size_t rlen,
                                         const char *key, size_t klen, struct ss_diag *diag);
+/* The additionalData of the pushed assessment of (res, rec), compact JSON, or NULL. */
+const char *ss_engine_additional_data(const struct ss_engine *e, uint32_t res, uint32_t rec);
 /* True if (res, rec) holds a pushed assessment (not an evaluated one). */
 bool ss_engine_is_pushed(const struct ss_engine *e, uint32_t res, uint32_t rec);
 

@@ -529,6 +529,11 @@ static void write_assessment(struct req *r, struct ss_jw *w, uint32_t res,
         ss_jw_strz(w, t);
     }
     ss_jw_obj_end(w);
+    const char *ad = ss_engine_additional_data(r->srv->engine, res, a->rec);
+    if (ad) {
+        ss_jw_keyz(w, "additionalData");
+        ss_jw_raw(w, ad, strlen(ad));
+    }
     if (meta) {
         ss_jw_keyz(w, "metadata");
         ss_rest_metadata_properties(w, rec);

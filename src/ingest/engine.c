@@ -112,6 +112,14 @@ static void pair_key(char key[8], uint32_t res, uint32_t rec)
     memcpy(key + 4, &rec, 4);
 }
 
+const char *ss_engine_additional_data(const struct ss_engine *e, uint32_t res, uint32_t rec)
+{
+    char k[8];
+    pair_key(k, res, rec);
+    const char *v = ss_map_get(&e->pushed, k, 8);
+    return v && *v ? v : NULL;
+}
+
 bool ss_engine_is_pushed(const struct ss_engine *e, uint32_t res, uint32_t rec)
 {
     char k[8];
@@ -537,7 +545,16 @@ static enum ss_err sink(void *arg, enum ss_ingest_kind kind, struct ss_json v, s
         pair_key(k, res, rec);
         if (!ss_map_find(&e->pushed, k, 8, NULL))
             e->stats.pushed++;
-        ss_map_put(&e->pushed, k, 8, (void *)1, NULL);
+        /* The value: its additionalData as compact JSON ("" when none), served back on GET. */
+        struct ss_json ad = ss_jget(ss_jget(v, "properties"), "additionalData");
+        struct ss_buf b = SS_BUF_INIT;
+        if (ss_json_exists(ad)) {
+            struct ss_jw w;
+            ss_jw_init(&w, &b, 0);
+            ss_jw_value(&w, ad);
+        }
+        ss_buf_addc(&b, '\0');
+        free(ss_map_put(&e->pushed, k, 8, ss_buf_detach(&b, NULL), NULL));
         return persist(e, SS_STORE_ASSESSMENT, id, raw);
     }
     case SS_INGEST_CONTAINER: {
@@ -609,6 +626,12 @@ static void free_state(struct ss_engine *e)
     ss_map_release(&e->related_rules);
     ss_map_release(&e->rules_by_rec);
     ss__rules_free(&e->rules);
+    size_t ppos = 0;
+    const char *pk;
+    size_t plen;
+    void *pv;
+    while (ss_map_next(&e->pushed, &ppos, &pk, &plen, &pv))
+        free(pv);
     ss_map_release(&e->pushed);
     ss_map_release(&e->metadata);
     for (size_t i = 0; i < e->nasgs; i++) {
@@ -1456,7 +1479,7 @@ enum ss_err ss_engine_delete_assessment(struct ss_engine *e, const char *rp, siz
     }
     char k[8];
     pair_key(k, (uint32_t)r, (uint32_t)rec);
-    ss_map_del(&e->pushed, k, 8);
+    free(ss_map_del(&e->pushed, k, 8));
     e->stats.pushed--;
     ss_score_remove(e->s, (uint32_t)r, (uint32_t)rec);
     int64_t now = now_ticks();
