@@ -1281,11 +1281,6 @@ static void route(struct req *r)
         h_resources(r);
         return;
     }
-    if (!api_version_ok(r, security_versions))
-        return;
-    struct scope s;
-    if (!parse_scope(r, r->path, (size_t)at, &s))
-        return;
     /* the rest: collection[/name[/collection2]], matched against the route table */
     const char *rest = r->path + at + sizeof(sec_infix) - 1;
     const char *seg[4];
@@ -1298,6 +1293,22 @@ static void route(struct req *r)
         if (!q)
             break;
     }
+    /* Microsoft.Security resources of a subscription that are not ours to compute (pricings,
+     * securityContacts, autoProvisioningSettings ...) are ARM resources like any other: the
+     * subscription-level rules read them. */
+    bool ours = false;
+    for (size_t i = 0; n && i < SS_ARRAY_LEN(routes); i++)
+        ours |= eqi(seg[0], len[0], routes[i].pattern[0]);
+    if (!ours && n == 2 && at == 51) {
+        if (api_version_ok(r, NULL))
+            h_resources(r);
+        return;
+    }
+    if (!api_version_ok(r, security_versions))
+        return;
+    struct scope s;
+    if (!parse_scope(r, r->path, (size_t)at, &s))
+        return;
     for (size_t i = 0; n < 4 && i < SS_ARRAY_LEN(routes); i++) {
         const struct route *rt = &routes[i];
         const char *name = NULL;

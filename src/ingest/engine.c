@@ -168,7 +168,10 @@ static bool is_container_scope(struct ss_str id)
 static bool parse_resource_id(struct ss_str id, char *type, size_t tsize, struct ss_str *name)
 {
     static const char prov[] = "/providers/";
+    /* under a resource group, or directly under a subscription (Defender plans, contacts) */
     struct ss_str grp = ss__id_scope(id, true);
+    if (!grp.len)
+        grp = ss__id_scope(id, false);
     if (!grp.len || id.len <= grp.len + sizeof(prov) - 1 ||
         !ss_mem_eq_nocase(id.ptr + grp.len, prov, sizeof(prov) - 1))
         return false;
@@ -1024,9 +1027,8 @@ enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t 
     char type[256];
     if (!parse_resource_id(id, type, sizeof(type), &name))
         return ss_diag_set(diag, SS_EINPUT,
-                           "not a resource id under a resource group "
-                           "(/subscriptions/{guid}/resourceGroups/{group}/providers/{namespace}/"
-                           "{type}/{name})");
+                           "not a resource id (/subscriptions/{guid}[/resourceGroups/{group}]/"
+                           "providers/{namespace}/{type}/{name})");
     struct ss_str subid = ss__id_scope(id, false);
     if (subid.len != 51 || !ss_is_guid(subid.ptr + 15, 36))
         return ss_diag_set(diag, SS_EINPUT, "the subscription of the id is not a GUID");
@@ -1115,7 +1117,7 @@ enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen
     struct ss_str id = {idp, idlen}, name;
     char type[256];
     if (!parse_resource_id(id, type, sizeof(type), &name))
-        return ss_diag_set(diag, SS_EINPUT, "not a resource id under a resource group");
+        return ss_diag_set(diag, SS_EINPUT, "not a resource id");
     if (ss_json_kind(body) != SS_JSON_OBJECT)
         return ss_diag_set(diag, SS_EINPUT, "the body must be a JSON object");
     long sub = sub_of_id(e, id);

@@ -261,6 +261,21 @@ expect "assignment DELETE: 200" 200
 req "$reader" GET "$SA$SEC/assessments/$unhealthy_key?$V21"
 expect "without the assignment the rule counts again" 200 "d['properties']['status']['code'] == 'Unhealthy'"
 
+# --- subscription-level resources: a Defender plan ---
+STORAGE_PLAN=0f9617a9-e04b-51d6-b62f-c88ee42bb241
+req "$reader" GET "/subscriptions/$S1$SEC/assessments/$STORAGE_PLAN?$V21"
+expect "without its pricing, Defender for Storage is off (Unhealthy)" 200 "d['properties']['status']['code'] == 'Unhealthy'"
+req "$owner" PUT "/subscriptions/$S1$SEC/pricings/StorageAccounts?api-version=2024-01-01" '{"properties":{"pricingTier":"Standard"}}'
+expect "PUT a Defender plan (a subscription-level resource): 201" 201 "d['type'] == 'Microsoft.Security/pricings'" "d['name'] == 'StorageAccounts'"
+req "$reader" GET "/subscriptions/$S1$SEC/assessments/$STORAGE_PLAN?$V21"
+expect "the subscription is re-evaluated: Defender for Storage Healthy" 200 "d['properties']['status']['code'] == 'Healthy'"
+req "$reader" GET "/subscriptions/$S1$SEC/pricings/StorageAccounts?api-version=2024-01-01"
+expect "GET the plan" 200 "d['properties']['pricingTier'] == 'Standard'"
+req "$owner" DELETE "/subscriptions/$S1$SEC/pricings/StorageAccounts?api-version=2024-01-01"
+expect "DELETE the plan" 200
+req "$reader" GET "/subscriptions/$S1$SEC/assessments/$STORAGE_PLAN?$V21"
+expect "after the delete it is off again" 200 "d['properties']['status']['code'] == 'Unhealthy'"
+
 # --- what-if ---
 scores_now=$(curl -sS --cacert "$SS_CA_DIR/ca.pem" -H "Authorization: Bearer $reader" "$SS_URL/subscriptions/$S1$SEC/secureScores/ascScore?$V20")
 good='{"location":"westeurope","properties":{"supportsHttpsTrafficOnly":true,"minimumTlsVersion":"TLS1_2","allowBlobPublicAccess":false,"networkAcls":{"defaultAction":"Deny"}}}'

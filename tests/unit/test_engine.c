@@ -358,7 +358,7 @@ TEST(engine_put_resource_refuses_bad_input)
         RG "/providers/Microsoft.Storage/storageAccounts/a\tb",
         "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Storage/"
         "storageAccounts/a",
-        "/subscriptions/" SUB "/providers/Microsoft.Security/pricings/VirtualMachines",
+        "/subscriptions/" SUB "/providers/Microsoft.Security/pricings",
         "/subscriptions/" SUB "/resourceGroups/rg/Microsoft.Storage/storageAccounts/a",
     };
     struct ss_store *st = ss_engine_store(v.e);
@@ -386,6 +386,24 @@ TEST(engine_put_resource_refuses_bad_input)
     CHECK_EQ_INT(ss_store_count(st, SS_STORE_RESOURCE), 3);
     CHECK_EQ_INT(live_resources(v.e), 4);
     CHECK(ss_score_find_resource(ss_engine_score(v.e), SA "x", strlen(SA "x")) < 0);
+    env_free(&v);
+}
+
+/* A resource directly under a subscription (a Defender plan) is a resource too. */
+TEST(engine_put_subscription_level_resource)
+{
+    struct env v;
+    REQUIRE(env_import(&v));
+    const char *id = "/subscriptions/" SUB "/providers/Microsoft.Security/pricings/VirtualMachines";
+    bool created = false;
+    struct ss_buf out = SS_BUF_INIT;
+    CHECK_ERR(
+        put_res(v.e, id, "{\"properties\":{\"pricingTier\":\"Standard\"}}", &created, &out, NULL),
+        SS_OK);
+    CHECK(created);
+    CHECK(out.ptr && strstr(out.ptr, "\"type\":\"Microsoft.Security/pricings\""));
+    CHECK(out.ptr && strstr(out.ptr, "\"name\":\"VirtualMachines\""));
+    ss_buf_release(&out);
     env_free(&v);
 }
 
