@@ -402,8 +402,10 @@ static void h_secure_scores(struct req *r, const struct scope *s, const char *na
     page_end(r, &w, &p);
 }
 
-static void h_controls(struct req *r, const struct scope *s)
+static void h_controls(struct req *r, const struct scope *s, const char *name, size_t len)
 {
+    (void)name;
+    (void)len;
     const struct ss_catalog *cat = ss_engine_catalog(r->srv->engine);
     size_t nc = ss_catalog_ncontrols(cat);
     struct ss_control_result *ctls = ss_xcalloc(nc + 1, sizeof(*ctls));
@@ -443,8 +445,10 @@ static void h_controls(struct req *r, const struct scope *s)
     free(ctls);
 }
 
-static void h_definitions(struct req *r, const struct scope *s)
+static void h_definitions(struct req *r, const struct scope *s, const char *name, size_t len)
 {
+    (void)name;
+    (void)len;
     if (s->kind == SC_SUB && !ss__req_allow(r, s->text, SS_ACCESS_READ))
         return;
     if (s->kind != SC_SUB && s->kind != SC_TENANT) {
@@ -561,8 +565,10 @@ static void expand_flags(struct req *r, bool *meta, bool *links)
     *links = ex && strstr(ex, "links");
 }
 
-static void h_assessment_list(struct req *r, const struct scope *s)
+static void h_assessment_list(struct req *r, const struct scope *s, const char *name, size_t len)
 {
+    (void)name;
+    (void)len;
     const struct ss_score *sc = ss_engine_score(r->srv->engine);
     bool all_readable = ss__scope_covers(sc, r->who.scope, s->kind == SC_TENANT ? "/" : s->text);
     if (s->kind != SC_TENANT && s->kind != SC_MG && !ss__req_allow(r, s->text, SS_ACCESS_READ))
@@ -967,8 +973,10 @@ static void h_exemptions(struct req *r, const struct scope *s, const char *name,
 
 /* ---- what-if (our extension) ---- */
 
-static void h_what_if(struct req *r, const struct scope *s)
+static void h_what_if(struct req *r, const struct scope *s, const char *name, size_t len)
 {
+    (void)name;
+    (void)len;
     if (!method_ok(r, "POST"))
         return;
     if (s->kind != SC_BELOW_SUB) {
@@ -1043,7 +1051,7 @@ static enum ss_err hist_one(void *arg, int64_t time, double current, int max, do
     return SS_OK;
 }
 
-static void h_changes(struct req *r, const struct scope *s, bool history)
+static void changes(struct req *r, const struct scope *s, bool history)
 {
     const char *scope = s->kind == SC_TENANT ? "/" : s->text;
     if (!method_ok(r, "GET") || !ss__req_allow(r, scope, SS_ACCESS_READ))
@@ -1187,46 +1195,18 @@ static bool is_write(const char *m)
 
 /* ---- the route table ---- */
 
-static void rt_controls(struct req *r, const struct scope *s, const char *name, size_t len)
+static void h_changes(struct req *r, const struct scope *s, const char *name, size_t len)
 {
     (void)name;
     (void)len;
-    h_controls(r, s);
+    changes(r, s, false);
 }
 
-static void rt_definitions(struct req *r, const struct scope *s, const char *name, size_t len)
+static void h_history(struct req *r, const struct scope *s, const char *name, size_t len)
 {
     (void)name;
     (void)len;
-    h_definitions(r, s);
-}
-
-static void rt_assessment_list(struct req *r, const struct scope *s, const char *name, size_t len)
-{
-    (void)name;
-    (void)len;
-    h_assessment_list(r, s);
-}
-
-static void rt_what_if(struct req *r, const struct scope *s, const char *name, size_t len)
-{
-    (void)name;
-    (void)len;
-    h_what_if(r, s);
-}
-
-static void rt_changes(struct req *r, const struct scope *s, const char *name, size_t len)
-{
-    (void)name;
-    (void)len;
-    h_changes(r, s, false);
-}
-
-static void rt_history(struct req *r, const struct scope *s, const char *name, size_t len)
-{
-    (void)name;
-    (void)len;
-    h_changes(r, s, true);
+    changes(r, s, true);
 }
 
 /* Paths under {scope}/providers/Microsoft.Security/: segments ("*" = a name, passed to the
@@ -1239,12 +1219,12 @@ struct route {
 
 static const struct route routes[] = {
     {{"secureScores", NULL, NULL}, "GET", h_secure_scores},
-    {{"secureScores", "ascScore", "secureScoreControls"}, "GET", rt_controls},
-    {{"secureScores", "ascScore", "history"}, "GET", rt_history},
+    {{"secureScores", "ascScore", "secureScoreControls"}, "GET", h_controls},
+    {{"secureScores", "ascScore", "history"}, "GET", h_history},
     {{"secureScores", "*", NULL}, "GET", h_secure_scores},
-    {{"secureScoreControls", NULL, NULL}, "GET", rt_controls},
-    {{"secureScoreControlDefinitions", NULL, NULL}, "GET", rt_definitions},
-    {{"assessments", NULL, NULL}, "GET", rt_assessment_list},
+    {{"secureScoreControls", NULL, NULL}, "GET", h_controls},
+    {{"secureScoreControlDefinitions", NULL, NULL}, "GET", h_definitions},
+    {{"assessments", NULL, NULL}, "GET", h_assessment_list},
     {{"assessments", "*", NULL}, "GET PUT DELETE", h_assessment},
     {{"assessmentMetadata", NULL, NULL}, NULL, h_metadata},
     {{"assessmentMetadata", "*", NULL}, NULL, h_metadata},
@@ -1252,8 +1232,8 @@ static const struct route routes[] = {
     {{"assignments", "*", NULL}, NULL, h_assignments},
     {{"exemptions", NULL, NULL}, NULL, h_exemptions},
     {{"exemptions", "*", NULL}, NULL, h_exemptions},
-    {{"whatIf", NULL, NULL}, "POST", rt_what_if},
-    {{"changes", NULL, NULL}, "GET", rt_changes},
+    {{"whatIf", NULL, NULL}, "POST", h_what_if},
+    {{"changes", NULL, NULL}, "GET", h_changes},
 };
 
 static void route(struct req *r)

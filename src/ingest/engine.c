@@ -1276,6 +1276,20 @@ enum ss_err ss_engine_get_resource(struct ss_engine *e, const char *id, size_t i
     return SS_OK;
 }
 
+/* Opens the write's transaction and deletes record `id` of `kind` in it; on failure rolls
+ * back and says "cannot delete the <what>". */
+static enum ss_err begin_delete(struct ss_engine *e, enum ss_store_kind kind, const char *id,
+                                size_t len, const char *what, struct ss_diag *diag)
+{
+    enum ss_err err = ss_store_begin(e->st);
+    if (!err)
+        err = ss_store_delete(e->st, kind, id, len);
+    if (!err)
+        return SS_OK;
+    ss_store_rollback(e->st);
+    return ss_diag_set(diag, SS_ESTORE, "cannot delete the %s", what);
+}
+
 enum ss_err ss_engine_delete_resource(struct ss_engine *e, const char *idp, size_t idlen,
                                       struct ss_diag *diag)
 {
@@ -1287,13 +1301,9 @@ enum ss_err ss_engine_delete_resource(struct ss_engine *e, const char *idp, size
     long sub = (long)ss_score_resource_sub(e->s, res);
     struct ss_score_result before;
     sub_before(e, sub, &before);
-    enum ss_err err = ss_store_begin(e->st);
-    if (!err)
-        err = ss_store_delete(e->st, SS_STORE_RESOURCE, idp, idlen);
-    if (err) {
-        ss_store_rollback(e->st);
-        return ss_diag_set(diag, err == SS_ENOENT ? SS_ESTORE : err, "cannot delete the resource");
-    }
+    enum ss_err err = begin_delete(e, SS_STORE_RESOURCE, idp, idlen, "resource", diag);
+    if (err)
+        return err;
     char type[256];
     snprintf(type, sizeof(type), "%s", ss_score_resource_type(e->s, res));
     /* Its evaluated assessments go; pushed ones stay (a finding outlives its resource's
@@ -1472,13 +1482,9 @@ enum ss_err ss_engine_delete_assessment(struct ss_engine *e, const char *rp, siz
     long sub = (long)ss_score_resource_sub(e->s, (uint32_t)r);
     struct ss_score_result before;
     sub_before(e, sub, &before);
-    enum ss_err err = ss_store_begin(e->st);
-    if (!err)
-        err = ss_store_delete(e->st, SS_STORE_ASSESSMENT, aid, strlen(aid));
-    if (err) {
-        ss_store_rollback(e->st);
-        return ss_diag_set(diag, SS_ESTORE, "cannot delete the assessment");
-    }
+    enum ss_err err = begin_delete(e, SS_STORE_ASSESSMENT, aid, strlen(aid), "assessment", diag);
+    if (err)
+        return err;
     char k[8];
     pair_key(k, (uint32_t)r, (uint32_t)rec);
     free(ss_map_del(&e->pushed, k, 8));
@@ -1626,13 +1632,9 @@ enum ss_err ss_engine_delete_metadata(struct ss_engine *e, const char *sub_id, c
     snprintf(id, sizeof(id),
              "/subscriptions/%s/providers/Microsoft.Security/assessmentMetadata/%.*s", sub,
              (int)klen, key);
-    enum ss_err err = ss_store_begin(e->st);
-    if (!err)
-        err = ss_store_delete(e->st, SS_STORE_METADATA, id, strlen(id));
-    if (err) {
-        ss_store_rollback(e->st);
-        return ss_diag_set(diag, SS_ESTORE, "cannot delete the metadata");
-    }
+    enum ss_err err = begin_delete(e, SS_STORE_METADATA, id, strlen(id), "metadata", diag);
+    if (err)
+        return err;
     char mk[64];
     int n = snprintf(mk, sizeof(mk), "%s\n%u", sub, (uint32_t)rec);
     ss_map_del(&e->metadata, mk, (size_t)n);
@@ -1835,13 +1837,9 @@ enum ss_err ss_engine_unassign(struct ss_engine *e, const char *scope_in, uint32
     if (!v)
         return ss_diag_set(diag, SS_ENOENT, "no such assignment");
     asg_id(id, sizeof(id), scope, ss_catalog_rec(e->cat, rec)->key);
-    err = ss_store_begin(e->st);
-    if (!err)
-        err = ss_store_delete(e->st, SS_STORE_ASSIGNMENT, id, strlen(id));
-    if (err) {
-        ss_store_rollback(e->st);
-        return ss_diag_set(diag, SS_ESTORE, "cannot delete the assignment");
-    }
+    err = begin_delete(e, SS_STORE_ASSIGNMENT, id, strlen(id), "assignment", diag);
+    if (err)
+        return err;
     struct asg *a = &e->asgs[(uintptr_t)v - 1];
     a->live = false;
     free(a->params);
@@ -1987,11 +1985,9 @@ enum ss_err ss_engine_delete_exemption(struct ss_engine *e, const char *scope, c
     void *v = ss_map_get(&e->ex_index, id, strlen(id));
     if (!v || !e->exs[(uintptr_t)v - 1].doc)
         return ss_diag_set(diag, SS_ENOENT, "no such exemption");
-    enum ss_err err = ss_store_begin(e->st);
-    if (!err && (err = ss_store_delete(e->st, SS_STORE_EXEMPTION, id, strlen(id))) != SS_OK)
-        ss_store_rollback(e->st);
+    enum ss_err err = begin_delete(e, SS_STORE_EXEMPTION, id, strlen(id), "exemption", diag);
     if (err)
-        return ss_diag_set(diag, SS_ESTORE, "cannot delete the exemption");
+        return err;
     struct exemption *x = &e->exs[(uintptr_t)v - 1];
     ss_json_doc_free(x->doc);
     x->doc = NULL; /* the slot stays (indexes are kept); ex_keep reuses it for the same id */
