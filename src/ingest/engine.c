@@ -82,7 +82,6 @@ struct ss_engine {
     /* One reader for the engine's life: each text read gets a new source number, so a
      * later write of the same pair replaces the earlier one instead of clashing. */
     struct ss_ingest *in;
-    enum ss_err sink_err;
     /* The written subscription's controls before the write (sub_before), for the change log. */
     struct ss_control_result *before_ctl;
     size_t nbefore_ctl;
@@ -120,6 +119,14 @@ const char *ss_engine_additional_data(const struct ss_engine *e, uint32_t res, u
     return v && *v ? v : NULL;
 }
 
+/* Copies n bytes of src to dst lower-casing ASCII letters, and ends dst with a NUL. */
+static void lower_copy(char *dst, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
+    dst[n] = '\0';
+}
+
 bool ss_engine_is_pushed(const struct ss_engine *e, uint32_t res, uint32_t rec)
 {
     char k[8];
@@ -148,13 +155,6 @@ void ss_engine_stats(const struct ss_engine *e, struct ss_engine_stats *out)
 }
 
 /* ---- ids ---- */
-
-/* The parent of an id: the resource a child or extension hangs off, or the resource group or
- * subscription of a top-level resource. */
-static struct ss_str id_parent(struct ss_str id)
-{
-    return ss__id_parent(id);
-}
 
 /* True if `id` is "/subscriptions/{s}" or ".../resourceGroups/{g}": a scope, not a resource. */
 static bool is_container_scope(struct ss_str id)
@@ -262,10 +262,10 @@ static const struct asg *asg_for(const struct ss_engine *e, long sub, uint32_t r
             return a;
         for (long mg = ss_score_sub_mg(e->s, (uint32_t)sub); mg >= 0;
              mg = ss_score_mg_parent(e->s, (uint32_t)mg)) {
-            snprintf(scope, sizeof(scope), "/providers/microsoft.management/managementgroups/%s",
-                     ss_score_mg_name(e->s, (uint32_t)mg));
-            for (char *p = scope; *p; p++)
-                *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+            int n = snprintf(scope, sizeof(scope),
+                             "/providers/microsoft.management/managementgroups/%s",
+                             ss_score_mg_name(e->s, (uint32_t)mg));
+            lower_copy(scope, scope, n < 0 ? 0 : SS_MIN((size_t)n, sizeof(scope) - 1));
             if ((a = asg_at(e, scope, rec)))
                 return a;
         }
@@ -306,10 +306,8 @@ static bool eval_one(struct ss_engine *e, uint32_t ri, struct ss_json doc, long 
     const struct asg *a = asg_for(e, sub, rule->rec);
     *asg = a;
     out->rule = ri;
-    if (a && a->effect == SS_ASSIGN_DISABLED) {
-        /* The recommendation is off at this scope: its pairs are NotApplicable (OffByPolicy,
-         * through the score's disabled list); evaluate anyway so re-enabling is exact. */
-    }
+    /* A Disabled recommendation is evaluated too (its pairs are NotApplicable through the
+     * score's disabled list), so re-enabling it is exact. */
     struct ss_policy_result r;
     struct ss_diag d;
     ss_diag_clear(&d);
@@ -342,13 +340,15 @@ static bool skip_type(const struct ss_engine *e, const char *type, long sub)
 }
 
 /*
- * Evaluates every rule of `type` on `doc` (only rule `only` if not UINT32_MAX). With
- * `deny`, stops at the first Unhealthy outcome under a Deny assignment and returns it.
+ * Evaluates every rule of `type` on `doc` (only rule `only` if not UINT32_MAX) into `out`.
+ * Returns the assignment of the first Unhealthy outcome under a Deny (its rule in
+ * *deny_rule), or NULL.
  */
 static const struct asg *evaluate_doc(struct ss_engine *e, struct ss_json doc, const char *type,
                                       long sub, uint32_t only, struct outcomes *out,
                                       uint32_t *deny_rule)
 {
+    const struct asg *deny = NULL;
     if (skip_type(e, type, sub))
         return NULL;
     const struct ss_rule_bucket *b =
@@ -362,14 +362,14 @@ static const struct asg *evaluate_doc(struct ss_engine *e, struct ss_json doc, c
             const struct asg *a;
             if (!eval_one(e, bk->idx[i], doc, sub, pass == 1, &o, &a))
                 continue;
-            if (deny_rule && a && a->effect == SS_ASSIGN_DENY && o.status == SS_STATUS_UNHEALTHY) {
+            if (!deny && a && a->effect == SS_ASSIGN_DENY && o.status == SS_STATUS_UNHEALTHY) {
+                deny = a;
                 *deny_rule = bk->idx[i];
-                return a;
             }
             outcomes_push(out, &o);
         }
     }
-    return NULL;
+    return deny;
 }
 
 /* Stores outcomes as assessments of resource `res` (pushed ones win). */
@@ -428,8 +428,9 @@ static void reevaluate(struct ss_engine *e, uint32_t res, uint32_t only, int64_t
     if (res >= e->nlive || !e->live[res].doc)
         return;
     struct outcomes o = {0};
+    uint32_t deny_rule;
     evaluate_doc(e, ss_json_root(e->live[res].doc), ss_score_resource_type(e->s, res),
-                 (long)ss_score_resource_sub(e->s, res), only, &o, NULL);
+                 (long)ss_score_resource_sub(e->s, res), only, &o, &deny_rule);
     apply_outcomes(e, res, &o, now);
     free(o.v);
 }
@@ -463,7 +464,8 @@ static void reevaluate_dependants(struct ss_engine *e, struct ss_str id, const c
     const struct ss_rule_bucket *b = ss_map_get(&e->related_rules, type, strlen(type));
     if (!b)
         return;
-    struct ss_str parent = id_parent(id);
+    /* the resource a child or extension hangs off, or the group or subscription */
+    struct ss_str parent = ss__id_parent(id);
     long pr = parent.len ? ss_score_find_resource(e->s, parent.ptr, parent.len) : -1;
     if (pr >= 0)
         reevaluate(e, (uint32_t)pr, UINT32_MAX, now);
@@ -1019,17 +1021,35 @@ static enum ss_err deny_error(struct ss_engine *e, const struct asg *a, uint32_t
                        (int)(pname.len > 64 ? 64 : pname.len), pname.ptr ? pname.ptr : "");
 }
 
-enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t idlen,
-                                   struct ss_json body, bool *created, struct ss_buf *out,
-                                   struct ss_diag *diag)
+/* A resource PUT before anything changes: its stored form, evaluated. */
+struct proposal {
+    struct ss_str id, name;
+    char type[256], ltype[256];
+    struct ss_buf text;      /* the stored JSON */
+    struct ss_json_doc *doc; /* text, parsed */
+    long sub;                /* -1: a subscription not known yet */
+    struct outcomes o;       /* the rules' outcomes on it */
+    const struct asg *deny;  /* a Deny it falls under, or NULL */
+    uint32_t deny_rule;
+};
+
+static void proposal_release(struct proposal *p)
 {
-    struct ss_str id = {idp, idlen}, name;
-    char type[256];
-    if (!parse_resource_id(id, type, sizeof(type), &name))
+    ss_json_doc_free(p->doc);
+    ss_buf_release(&p->text);
+    free(p->o.v);
+}
+
+static enum ss_err propose(struct ss_engine *e, const char *idp, size_t idlen, struct ss_json body,
+                           struct proposal *p, struct ss_diag *diag)
+{
+    memset(p, 0, sizeof(*p));
+    p->id = (struct ss_str){idp, idlen};
+    if (!parse_resource_id(p->id, p->type, sizeof(p->type), &p->name))
         return ss_diag_set(diag, SS_EINPUT,
                            "not a resource id (/subscriptions/{guid}[/resourceGroups/{group}]/"
                            "providers/{namespace}/{type}/{name})");
-    struct ss_str subid = ss__id_scope(id, false);
+    struct ss_str subid = ss__id_scope(p->id, false);
     if (subid.len != 51 || !ss_is_guid(subid.ptr + 15, 36))
         return ss_diag_set(diag, SS_EINPUT, "the subscription of the id is not a GUID");
     if (ss_json_kind(body) != SS_JSON_OBJECT)
@@ -1040,66 +1060,64 @@ enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t 
         ss_diag_set_pointer(diag, "/properties");
         return ss_diag_set(diag, SS_EINPUT, "properties must be an object");
     }
-    struct ss_buf text = SS_BUF_INIT;
-    resource_json(&text, id, type, name, body);
-    struct ss_json_doc *doc = NULL;
-    enum ss_err err = ss_json_parse(text.ptr, text.len, NULL, &doc, diag);
-    if (err) {
-        ss_buf_release(&text);
+    resource_json(&p->text, p->id, p->type, p->name, body);
+    enum ss_err err = ss_json_parse(p->text.ptr, p->text.len, NULL, &p->doc, diag);
+    if (err)
         return err;
-    }
-    /* Evaluate before anything changes: a Deny refuses the whole write. */
-    long sub = sub_of_id(e, id);
-    struct outcomes o = {0};
-    uint32_t deny_rule = 0;
-    char ltype[256];
-    size_t tl = strlen(type);
-    for (size_t i = 0; i <= tl; i++)
-        ltype[i] = (type[i] >= 'A' && type[i] <= 'Z') ? (char)(type[i] + 32) : type[i];
-    if (sub < 0)
-        for (size_t i = 0; i < 36; i++) {
-            char c = subid.ptr[15 + i];
-            e->new_sub[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-        }
-    e->new_sub[36] = '\0';
-    const struct asg *deny =
-        evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, &deny_rule);
+    lower_copy(p->ltype, p->type, strlen(p->type));
+    p->sub = sub_of_id(e, p->id);
+    /* the assignments of a subscription not known yet apply too */
+    if (p->sub < 0)
+        lower_copy(e->new_sub, subid.ptr + 15, 36);
+    p->deny =
+        evaluate_doc(e, ss_json_root(p->doc), p->ltype, p->sub, UINT32_MAX, &p->o, &p->deny_rule);
     e->new_sub[0] = '\0';
-    if (deny) {
+    return SS_OK;
+}
+
+enum ss_err ss_engine_put_resource(struct ss_engine *e, const char *idp, size_t idlen,
+                                   struct ss_json body, bool *created, struct ss_buf *out,
+                                   struct ss_diag *diag)
+{
+    /* Evaluate before anything changes: a Deny refuses the whole write. */
+    struct proposal p;
+    enum ss_err err = propose(e, idp, idlen, body, &p, diag);
+    if (err)
+        goto done;
+    if (p.deny) {
         e->stats.denied++;
-        err = deny_error(e, deny, deny_rule, name, diag);
+        err = deny_error(e, p.deny, p.deny_rule, p.name, diag);
         goto done;
     }
+    long sub = p.sub;
     struct ss_score_result before;
     sub_before(e, sub, &before);
-    long existing = ss_score_find_resource(e->s, id.ptr, id.len);
+    long existing = ss_score_find_resource(e->s, idp, idlen);
     bool is_new = existing < 0 || (size_t)existing >= e->nlive || !e->live[existing].doc;
     if ((err = ss_store_begin(e->st)) != SS_OK ||
-        (err = ss_store_put(e->st, SS_STORE_RESOURCE, id.ptr, id.len, text.ptr, text.len, NULL))) {
+        (err = ss_store_put(e->st, SS_STORE_RESOURCE, idp, idlen, p.text.ptr, p.text.len, NULL))) {
         ss_store_rollback(e->st);
         ss_diag_set(diag, err, "cannot store the resource");
         goto done;
     }
     uint32_t res;
-    ss_score_resource(e->s, id.ptr, id.len, type, &res);
+    ss_score_resource(e->s, idp, idlen, p.type, &res);
     if (sub < 0)
         sub = (long)ss_score_resource_sub(e->s, res);
     int64_t now = now_ticks();
-    live_set(e, res, doc);
-    doc = NULL;
-    apply_outcomes(e, res, &o, now);
-    reevaluate_dependants(e, id, ltype, now);
+    live_set(e, res, p.doc);
+    p.doc = NULL;
+    apply_outcomes(e, res, &p.o, now);
+    reevaluate_dependants(e, p.id, p.ltype, now);
     if (out)
-        ss_buf_add(out, text.ptr, text.len);
+        ss_buf_add(out, p.text.ptr, p.text.len);
     char idz[1024];
-    snprintf(idz, sizeof(idz), "%.*s", (int)id.len, id.ptr);
+    snprintf(idz, sizeof(idz), "%.*s", (int)idlen, idp);
     err = finish_write(e, is_new ? "resource.created" : "resource.updated", idz, sub, &before, now);
     if (!err && created)
         *created = is_new;
 done:
-    ss_json_doc_free(doc);
-    ss_buf_release(&text);
-    free(o.v);
+    proposal_release(&p);
     return err;
 }
 
@@ -1114,41 +1132,24 @@ struct wi_row {
 enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen,
                               struct ss_json body, struct ss_buf *out, struct ss_diag *diag)
 {
-    struct ss_str id = {idp, idlen}, name;
-    char type[256];
-    if (!parse_resource_id(id, type, sizeof(type), &name))
-        return ss_diag_set(diag, SS_EINPUT, "not a resource id");
-    if (ss_json_kind(body) != SS_JSON_OBJECT)
-        return ss_diag_set(diag, SS_EINPUT, "the body must be a JSON object");
-    long sub = sub_of_id(e, id);
-    if (sub < 0)
-        return ss_diag_set(diag, SS_ENOENT,
-                           "the subscription has no score yet: a what-if compares with one");
-    struct ss_buf text = SS_BUF_INIT;
-    resource_json(&text, id, type, name, body);
-    struct ss_json_doc *doc = NULL;
-    enum ss_err err = ss_json_parse(text.ptr, text.len, NULL, &doc, diag);
-    ss_buf_release(&text);
-    if (err)
+    struct proposal p;
+    enum ss_err err = propose(e, idp, idlen, body, &p, diag);
+    if (!err && p.sub < 0)
+        err = ss_diag_set(diag, SS_ENOENT,
+                          "the subscription has no score yet: a what-if compares with one");
+    if (err) {
+        proposal_release(&p);
         return err;
-    char ltype[256];
-    for (size_t i = 0; i <= strlen(type); i++)
-        ltype[i] = (type[i] >= 'A' && type[i] <= 'Z') ? (char)(type[i] + 32) : type[i];
-    /* The outcomes of the resource itself, and whether a Deny would refuse it. */
-    struct outcomes o = {0};
-    uint32_t deny_rule = 0;
-    const struct asg *deny =
-        evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, &deny_rule);
-    if (deny) {
-        free(o.v);
-        o = (struct outcomes){0};
-        evaluate_doc(e, ss_json_root(doc), ltype, sub, UINT32_MAX, &o, NULL);
     }
+    struct ss_str id = p.id, name = p.name;
+    long sub = p.sub;
+    const struct asg *deny = p.deny;
+    struct ss_json_doc *doc = p.doc;
+    struct outcomes o = p.o;
     struct ss_score_result before, after;
-    sub_before(e, sub, &before);
+    sub_before(e, sub, &before); /* the controls before: e->before_ctl */
     size_t nctl = ss_catalog_ncontrols(e->cat);
-    struct ss_control_result *ctl_before = ss_xmalloc((nctl + 1) * sizeof(*ctl_before));
-    memcpy(ctl_before, e->before_ctl, nctl * sizeof(*ctl_before));
+    const struct ss_control_result *ctl_before = e->before_ctl;
     long existing = ss_score_find_resource(e->s, id.ptr, id.len);
     /* Try it: the resource in place of the old one, its outcomes, its dependants; every
      * assessment change goes into the undo log. Nothing reaches the store. */
@@ -1157,7 +1158,7 @@ enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen
     uint32_t res = 0;
     int64_t now = now_ticks();
     if (!deny) {
-        ss_score_resource(e->s, id.ptr, id.len, type, &res);
+        ss_score_resource(e->s, id.ptr, id.len, p.type, &res);
         live_grow(e, res);
         old_doc = e->live[res].doc;
         if (old_doc) {
@@ -1169,7 +1170,7 @@ enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen
         e->stats.resources++;
         e->undo = &log;
         apply_outcomes(e, res, &o, now);
-        reevaluate_dependants(e, id, ltype, now);
+        reevaluate_dependants(e, id, p.ltype, now);
         e->undo = NULL;
     }
     ss_score_sub_result(e->s, (uint32_t)sub, &after);
@@ -1185,7 +1186,7 @@ enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen
     if (deny) {
         struct ss_diag dd;
         ss_diag_clear(&dd);
-        deny_error(e, deny, deny_rule, name, &dd);
+        deny_error(e, deny, p.deny_rule, name, &dd);
         ss_jw_keyz(&w, "message");
         ss_jw_strz(&w, dd.msg);
     }
@@ -1257,10 +1258,8 @@ enum ss_err ss_engine_what_if(struct ss_engine *e, const char *idp, size_t idlen
         if (!old_doc)
             e->stats.resources--;
     }
-    ss_json_doc_free(doc);
     free(log.v);
-    free(o.v);
-    free(ctl_before);
+    proposal_release(&p); /* the trial document too: it was unlinked above */
     return SS_OK;
 }
 
@@ -1585,9 +1584,7 @@ enum ss_err ss_engine_put_metadata(struct ss_engine *e, const char *sub_id, cons
     if (!ss_is_guid(key, klen))
         return ss_diag_set(diag, SS_EINPUT, "the assessment metadata name must be a GUID");
     char sub[37];
-    snprintf(sub, sizeof(sub), "%s", sub_id);
-    for (char *p = sub; *p; p++)
-        *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+    lower_copy(sub, sub_id, strnlen(sub_id, 36));
     long rec = ss_catalog_find_rec(e->cat, key, klen);
     bool is_new = rec < 0 || !ss_engine_has_metadata(e, sub, (uint32_t)rec);
     enum ss_err err = metadata_apply(e, sub, (struct ss_str){key, klen}, body, diag);
@@ -1622,9 +1619,7 @@ enum ss_err ss_engine_delete_metadata(struct ss_engine *e, const char *sub_id, c
                                       size_t klen, struct ss_diag *diag)
 {
     char sub[37];
-    snprintf(sub, sizeof(sub), "%s", sub_id);
-    for (char *p = sub; *p; p++)
-        *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+    lower_copy(sub, sub_id, strnlen(sub_id, 36));
     long rec = ss_catalog_find_rec(e->cat, key, klen);
     if (rec < 0 || !ss_engine_has_metadata(e, sub, (uint32_t)rec))
         return ss_diag_set(diag, SS_ENOENT, "no such assessment metadata");
@@ -1652,9 +1647,7 @@ static enum ss_err norm_scope(const char *scope, char *out, size_t size, struct 
         len--;
     if (len + 1 > size)
         return ss_diag_set(diag, SS_EINPUT, "scope too long");
-    for (size_t i = 0; i < len; i++)
-        out[i] = (scope[i] >= 'A' && scope[i] <= 'Z') ? (char)(scope[i] + 32) : scope[i];
-    out[len] = '\0';
+    lower_copy(out, scope, len);
     if (strcmp(out, "/") == 0)
         return SS_OK;
     if (len == 51 && strncmp(out, "/subscriptions/", 15) == 0 && ss_is_guid(out + 15, 36))
