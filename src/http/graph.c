@@ -56,17 +56,8 @@ static bool graph_error(struct req *r, enum ss_err e, const struct ss_diag *d)
 {
     char where[600];
     ss_diag_format(d, where, sizeof(where));
-    r->status = 400;
-    ss_buf_reset(&r->out);
     struct ss_jw w;
-    ss_jw_init(&w, &r->out, 0);
-    ss_jw_obj_begin(&w);
-    ss_jw_keyz(&w, "error");
-    ss_jw_obj_begin(&w);
-    ss_jw_keyz(&w, "code");
-    ss_jw_strz(&w, "BadRequest");
-    ss_jw_keyz(&w, "message");
-    ss_jw_strz(&w, where);
+    ss__req_error_begin(r, 400, "BadRequest", where, &w);
     ss_jw_keyz(&w, "details");
     ss_jw_arr_begin(&w);
     ss_jw_obj_begin(&w);

@@ -85,6 +85,10 @@ const char *ss__req_arg(struct req *r, const char *name);
 /* Writes {"error": {"code", "message"}} with the status of `e` (or `status` if non-zero). */
 void ss__req_error(struct req *r, enum ss_err e, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Starts the same body with `status`, leaving the "error" object open in *w for more members
+ * ("details"); the caller closes the two objects. */
+void ss__req_error_begin(struct req *r, int status, const char *code, const char *msg,
+                         struct ss_jw *w);
 /* Checks that the caller may `a` at `scope`; writes 403 and returns false otherwise. */
 bool ss__req_allow(struct req *r, const char *scope, enum ss_access a);
 /* The base URL of the server as the client called it ("https://host:port"). */

@@ -155,19 +155,26 @@ void ss__req_error(struct req *r, enum ss_err e, int status, const char *code, c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    r->status = status ? status : ss_err_http_status(e);
-    ss_buf_reset(&r->out);
     struct ss_jw w;
-    ss_jw_init(&w, &r->out, 0);
-    ss_jw_obj_begin(&w);
-    ss_jw_keyz(&w, "error");
-    ss_jw_obj_begin(&w);
-    ss_jw_keyz(&w, "code");
-    ss_jw_strz(&w, code ? code : ss_err_azure_code(e));
-    ss_jw_keyz(&w, "message");
-    ss_jw_strz(&w, msg);
+    ss__req_error_begin(r, status ? status : ss_err_http_status(e),
+                        code ? code : ss_err_azure_code(e), msg, &w);
     ss_jw_obj_end(&w);
     ss_jw_obj_end(&w);
+}
+
+void ss__req_error_begin(struct req *r, int status, const char *code, const char *msg,
+                         struct ss_jw *w)
+{
+    r->status = status;
+    ss_buf_reset(&r->out);
+    ss_jw_init(w, &r->out, 0);
+    ss_jw_obj_begin(w);
+    ss_jw_keyz(w, "error");
+    ss_jw_obj_begin(w);
+    ss_jw_keyz(w, "code");
+    ss_jw_strz(w, code);
+    ss_jw_keyz(w, "message");
+    ss_jw_strz(w, msg);
 }
 
 bool ss__req_allow(struct req *r, const char *scope, enum ss_access a)

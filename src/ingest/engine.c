@@ -286,18 +286,6 @@ struct outcomes {
     size_t n, cap;
 };
 
-static enum ss_status status_of(enum ss_policy_outcome o)
-{
-    switch (o) {
-    case SS_POLICY_HEALTHY:
-        return SS_STATUS_HEALTHY;
-    case SS_POLICY_UNHEALTHY:
-        return SS_STATUS_UNHEALTHY;
-    default:
-        return SS_STATUS_NOTAPPLICABLE;
-    }
-}
-
 /* Evaluates rule `ri` on `doc` (subscription `sub`, -1 if new); false if it gives nothing. */
 static bool eval_one(struct ss_engine *e, uint32_t ri, struct ss_json doc, long sub, bool any,
                      struct outcome *out, const struct asg **asg)
@@ -318,7 +306,7 @@ static bool eval_one(struct ss_engine *e, uint32_t ri, struct ss_json doc, long 
         out->status = SS_STATUS_NONE;
         return true;
     }
-    out->status = status_of(r.outcome);
+    out->status = ss__rules_status(r.outcome);
     snprintf(out->desc, sizeof(out->desc), "%s: %s", ss_policy_outcome_name(r.outcome), r.why);
     return true;
 }

@@ -77,18 +77,6 @@ struct run {
     struct ss_ingest_stats *st;
 };
 
-static enum ss_status status_of(enum ss_policy_outcome o)
-{
-    switch (o) {
-    case SS_POLICY_HEALTHY:
-        return SS_STATUS_HEALTHY;
-    case SS_POLICY_UNHEALTHY:
-        return SS_STATUS_UNHEALTHY;
-    default:
-        return SS_STATUS_NOTAPPLICABLE;
-    }
-}
-
 /* Evaluates one rule on one resource; `any`: the rule does not name the type, so a
  * NotApplicable outcome means "not this kind of resource" and gives no assessment. */
 static void eval_rule(struct run *r, uint32_t res, struct ss_json v, const struct ss_rule *rule,
@@ -109,7 +97,7 @@ static void eval_rule(struct run *r, uint32_t res, struct ss_json v, const struc
     snprintf(desc, sizeof(desc), "%s: %s", ss_policy_outcome_name(out.outcome), out.why);
     struct ss_assessment a = {.res = res,
                               .rec = rule->rec,
-                              .status = status_of(out.outcome),
+                              .status = ss__rules_status(out.outcome),
                               .cause = "PolicyEvaluation",
                               .description = desc,
                               .source = 0};

@@ -61,6 +61,8 @@ struct ss_rules {
 void ss__rules_load(struct ss_rules *rs, const struct ss_catalog *cat);
 void ss__rules_free(struct ss_rules *rs);
 void ss__rules_bucket_add(struct ss_rule_bucket *b, uint32_t i);
+/* The assessment status of a rule's outcome. */
+enum ss_status ss__rules_status(enum ss_policy_outcome o);
 /* True for a related type that is an external finding (Defender's assessments, Guest
  * Configuration): such rules are not evaluated from configuration. */
 bool ss__rules_external(struct ss_str related);

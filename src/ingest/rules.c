@@ -113,3 +113,15 @@ void ss__rules_free(struct ss_rules *rs)
         ss_policy_free(rs->v[i].p);
     free(rs->v);
 }
+
+enum ss_status ss__rules_status(enum ss_policy_outcome o)
+{
+    switch (o) {
+    case SS_POLICY_HEALTHY:
+        return SS_STATUS_HEALTHY;
+    case SS_POLICY_UNHEALTHY:
+        return SS_STATUS_UNHEALTHY;
+    default:
+        return SS_STATUS_NOTAPPLICABLE;
+    }
+}
